@@ -1,0 +1,23 @@
+//! The HTTP API's request and response types (`shared/spec/api.md`), shared by the server and
+//! the console so both read and write exactly the same JSON: `camelCase`, ids as strings,
+//! timestamps as RFC 3339 UTC strings.
+
+pub mod apps;
+pub mod imports;
+pub mod logs;
+pub mod problem;
+pub mod safeguards;
+
+pub use apps::{AppUserView, AppView, NewApp};
+pub use imports::{
+    ChangeRow, ImportStatus, ImportView, ResolvedBy, Resolution, RoadblockState, SnapshotBody,
+};
+pub use logs::{LogActor, LogEvent, LogOutcome, LogTarget};
+pub use problem::Problem;
+pub use safeguards::{SafeguardsUpdate, SafeguardsView};
+
+/// The base path of every route.
+pub const BASE_PATH: &str = "/api/v1";
+/// Page size when a list request names none, and the most a request may ask for.
+pub const DEFAULT_PAGE_SIZE: u32 = 50;
+pub const MAX_PAGE_SIZE: u32 = 1000;

@@ -1,0 +1,142 @@
+//! `/api/v1/apps/{appId}/imports`, `/api/v1/imports` and `/api/v1/roadblock`.
+
+use crate::evaluator::Roadblock;
+use crate::ids::{AppId, UserId};
+use crate::plan::{Cause, ChangeKind, Counts, Impact};
+use crate::snapshot::SnapshotUser;
+use serde::{Deserialize, Serialize};
+
+/// Where an import is in its life.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum ImportStatus {
+    /// Started while a roadblock stands; runs when it is resolved.
+    Queued,
+    /// Its plan is being applied.
+    Running,
+    /// It tripped a safeguard; nothing of it is applied. The org is under a roadblock.
+    Paused,
+    Completed,
+    /// Paused, then cancelled by an administrator; nothing of it was applied.
+    Cancelled,
+    /// It could not be planned or applied; nothing of it was applied.
+    Failed,
+    /// A dry run: planned and checked, nothing changed.
+    Simulated,
+}
+
+impl ImportStatus {
+    pub const ALL: [ImportStatus; 7] = [
+        ImportStatus::Queued,
+        ImportStatus::Running,
+        ImportStatus::Paused,
+        ImportStatus::Completed,
+        ImportStatus::Cancelled,
+        ImportStatus::Failed,
+        ImportStatus::Simulated,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ImportStatus::Queued => "queued",
+            ImportStatus::Running => "running",
+            ImportStatus::Paused => "paused",
+            ImportStatus::Completed => "completed",
+            ImportStatus::Cancelled => "cancelled",
+            ImportStatus::Failed => "failed",
+            ImportStatus::Simulated => "simulated",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.as_str() == text)
+    }
+
+    /// Whether the import will not change any more.
+    pub fn is_final(self) -> bool {
+        matches!(
+            self,
+            ImportStatus::Completed
+                | ImportStatus::Cancelled
+                | ImportStatus::Failed
+                | ImportStatus::Simulated
+        )
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum Resolution {
+    Resume,
+    Cancel,
+}
+
+/// Who resolved a roadblock, how, and when.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ResolvedBy {
+    pub action: Resolution,
+    pub by: String,
+    pub at: String,
+}
+
+/// An import as the API shows it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ImportView {
+    pub id: String,
+    pub app_id: AppId,
+    pub app_name: String,
+    pub status: ImportStatus,
+    pub created_at: String,
+    pub started_at: Option<String>,
+    pub finished_at: Option<String>,
+    pub counts: Counts,
+    pub impact: Impact,
+    pub roadblock: Option<Roadblock>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub resolved_by: Option<ResolvedBy>,
+    /// Why a `failed` import failed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub error: Option<String>,
+}
+
+/// One change of a stored plan: `GET /api/v1/imports/{id}/changes`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct ChangeRow {
+    pub kind: ChangeKind,
+    pub user_id: UserId,
+    pub login: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_id: Option<AppId>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cause: Option<Cause>,
+}
+
+/// `GET /api/v1/roadblock`: `{"active": false}` or the paused import and how many wait.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct RoadblockState {
+    pub active: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import: Option<ImportView>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub queued: Option<u64>,
+}
+
+/// A JSON snapshot: `POST /api/v1/apps/{appId}/imports` with `Content-Type: application/json`.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct SnapshotBody {
+    pub users: Vec<SnapshotUser>,
+}

@@ -1,0 +1,1 @@
+//! The System Log filter language (being written).

@@ -1,0 +1,136 @@
+//! The two import safeguards: one set for the whole org.
+//!
+//! The app-level value is one value for every app: changing it "in one app" changes it for all.
+
+use crate::validation::FieldError;
+use serde::{Deserialize, Serialize};
+
+/// The percent both safeguards start at.
+pub const DEFAULT_PERCENT: u8 = 20;
+
+/// One safeguard: whether it is on, and the largest share of a population (in whole percent)
+/// that an import may unassign. `percent` is always within 0..=100; build it with
+/// [`Safeguard::new`] or [`parse_percent`] to keep that true.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Safeguard {
+    pub enabled: bool,
+    pub percent: u8,
+}
+
+impl Safeguard {
+    /// A safeguard with a percent already known to be valid; `None` when it is above 100.
+    pub fn new(enabled: bool, percent: u8) -> Option<Self> {
+        (percent <= 100).then_some(Self { enabled, percent })
+    }
+}
+
+impl Default for Safeguard {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            percent: DEFAULT_PERCENT,
+        }
+    }
+}
+
+/// The org's safeguard settings.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Settings {
+    pub app_level: Safeguard,
+    pub org_level: Safeguard,
+}
+
+/// Reads a percent typed by a person (the console's input box): an integer 0..=100, spaces
+/// around it allowed. The error message is the one the console shows under the input and the
+/// server puts in its problem answer, so both say the same thing.
+pub fn parse_percent(text: &str) -> Result<u8, String> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err("enter a whole number from 0 to 100".to_owned());
+    }
+    if !text.chars().all(|c| c.is_ascii_digit()) {
+        return Err(format!(
+            "\"{text}\" is not a whole number from 0 to 100 (no signs, decimals or units)"
+        ));
+    }
+    match text.parse::<u32>() {
+        Ok(n) if n <= 100 => Ok(n as u8),
+        _ => Err(format!("{text} is more than 100")),
+    }
+}
+
+/// Reads a percent from a JSON value of an API body: the same rule as [`parse_percent`], for
+/// values that arrive as JSON numbers. `field` names it in the error (`appLevel.percent`).
+pub fn percent_from_json(field: &str, value: &serde_json::Value) -> Result<u8, FieldError> {
+    let err = |m: String| FieldError::new(field, m);
+    match value {
+        serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+            (Some(v), _, _) if v <= 100 => Ok(v as u8),
+            (Some(v), _, _) => Err(err(format!("must be at most 100, got {v}"))),
+            (None, Some(v), _) => Err(err(format!("must be at least 0, got {v}"))),
+            (_, _, Some(v)) => Err(err(format!("must be a whole number, got {v}"))),
+            _ => Err(err("must be a whole number from 0 to 100".to_owned())),
+        },
+        serde_json::Value::Null => Err(err("is required".to_owned())),
+        other => Err(err(format!(
+            "must be a whole number from 0 to 100, got {}",
+            json_kind(other)
+        ))),
+    }
+}
+
+pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
+    match value {
+        serde_json::Value::Null => "null",
+        serde_json::Value::Bool(_) => "a boolean",
+        serde_json::Value::Number(_) => "a number",
+        serde_json::Value::String(_) => "a string",
+        serde_json::Value::Array(_) => "an array",
+        serde_json::Value::Object(_) => "an object",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn defaults_are_both_on_at_twenty_percent() {
+        let s = Settings::default();
+        assert_eq!(s.app_level, Safeguard::new(true, 20).unwrap());
+        assert_eq!(s.org_level, Safeguard::new(true, 20).unwrap());
+    }
+
+    #[test]
+    fn typed_percent_accepts_zero_to_one_hundred() {
+        assert_eq!(parse_percent("0"), Ok(0));
+        assert_eq!(parse_percent(" 100 "), Ok(100));
+        assert_eq!(parse_percent("020"), Ok(20));
+    }
+
+    #[test]
+    fn typed_percent_rejects_what_is_not_a_whole_percent() {
+        assert!(parse_percent("101").unwrap_err().contains("more than 100"));
+        assert!(parse_percent("-1").unwrap_err().contains("not a whole number"));
+        assert!(parse_percent("12.5").unwrap_err().contains("not a whole number"));
+        assert!(parse_percent("20%").unwrap_err().contains("not a whole number"));
+        assert!(parse_percent("").is_err());
+        assert!(parse_percent("99999999999999999999").unwrap_err().contains("more than 100"));
+    }
+
+    #[test]
+    fn json_percent_names_the_field_and_the_reason() {
+        let e = percent_from_json("appLevel.percent", &json!(101)).unwrap_err();
+        assert_eq!(e.field, "appLevel.percent");
+        assert!(e.message.contains("at most 100"));
+        assert!(percent_from_json("orgLevel.percent", &json!(-3)).unwrap_err().message.contains("at least 0"));
+        assert!(percent_from_json("orgLevel.percent", &json!(20.5)).unwrap_err().message.contains("whole number"));
+        assert!(percent_from_json("orgLevel.percent", &json!("20")).unwrap_err().message.contains("a string"));
+        assert_eq!(percent_from_json("orgLevel.percent", &json!(0)), Ok(0));
+    }
+}

@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Installs what building and testing Safeguard needs, and nothing that is already there at the
+# right version: a warm machine pays nothing. Versions are pinned because Trunk, the wasm-bindgen
+# CLI and the `wasm-bindgen` crate must agree exactly (see Cargo.toml).
+set -euo pipefail
+
+TRUNK_VERSION=0.21.14
+WASM_BINDGEN_VERSION=0.2.130
+BINARYEN_VERSION=132
+TOOLS_DIR="${SAFEGUARD_TOOLS_DIR:-$HOME/.cache/safeguard-tools}"
+
+say() { printf '[install-tools] %s\n' "$*" >&2; }
+
+have_version() { # command, expected substring of `command --version`
+  command -v "$1" >/dev/null 2>&1 && "$1" --version 2>/dev/null | grep -q "$2"
+}
+
+if ! rustup target list --installed | grep -qx wasm32-unknown-unknown; then
+  say "adding the wasm32-unknown-unknown target"
+  rustup target add wasm32-unknown-unknown
+fi
+
+if ! have_version trunk "$TRUNK_VERSION"; then
+  say "installing trunk $TRUNK_VERSION (several minutes, once)"
+  cargo install --locked trunk --version "$TRUNK_VERSION"
+fi
+
+if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION" || ! command -v wasm-bindgen-test-runner >/dev/null; then
+  say "installing wasm-bindgen-cli $WASM_BINDGEN_VERSION"
+  # Not --locked: the CLI's lock file names a crate version the registry refuses.
+  cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
+fi
+
+if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
+  say "installing binaryen $BINARYEN_VERSION (wasm-opt) into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION")
+fi
+
+if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
+  say "installing chromium and chromedriver"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
+fi
+
+# Callers put this on PATH: `export PATH="$(scripts/install-tools.sh --print-path):$PATH"`.
+if [ "${1:-}" = "--print-path" ]; then
+  echo "$TOOLS_DIR/node_modules/.bin:$HOME/.cargo/bin"
+fi
