@@ -44,7 +44,3 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
-# Callers put this on PATH: `export PATH="$(scripts/install-tools.sh --print-path):$PATH"`.
-if [ "${1:-}" = "--print-path" ]; then
-  echo "$TOOLS_DIR/node_modules/.bin:$HOME/.cargo/bin"
-fi

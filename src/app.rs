@@ -11,8 +11,8 @@ pub fn App() -> impl IntoView {
             <h1>"Safeguard"</h1>
             <p>
                 "Import safeguards stop an import before it unassigns more than "
-                {defaults.app_level.percent} "% of an app's users or "
-                {defaults.org_level.percent} "% of the org's."
+                {defaults.app_level.percent} " % of an app's users or "
+                {defaults.org_level.percent} " % of the org's."
             </p>
         </main>
     }

@@ -3,8 +3,6 @@
 //! Every page reads and changes the org through the typed API client; the safeguard rules are
 //! compiled in from `safeguard-rules`, so a preview in the browser is the rule the server enforces.
 
-use leptos::prelude::*;
-
 pub mod app;
 
 /// Mounts the console on the page's `<body>`.

@@ -1,0 +1,179 @@
+//! The harness for end-to-end tests: the real `safeguard` binary serving the built console over
+//! a temporary SQLite file on a free port, and headless Chromium driven through chromedriver.
+//!
+//! The binary and the console must be built first; `make test` does both (`make console`, then
+//! `cargo build -p safeguard-server`). `SAFEGUARD_BIN` and `SAFEGUARD_CONSOLE_DIR` override where
+//! they are looked for; `CHROMEDRIVER` and `CHROME_BIN` where the browser is.
+
+use fantoccini::{Client, ClientBuilder};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+pub type Error = Box<dyn std::error::Error + Send + Sync>;
+
+fn workspace_root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn server_binary() -> PathBuf {
+    if let Some(bin) = std::env::var_os("SAFEGUARD_BIN") {
+        return bin.into();
+    }
+    let target = std::env::var_os("CARGO_TARGET_DIR")
+        .map_or_else(|| workspace_root().join("target"), PathBuf::from);
+    target.join("debug/safeguard")
+}
+
+fn console_dir() -> PathBuf {
+    std::env::var_os("SAFEGUARD_CONSOLE_DIR")
+        .map_or_else(|| workspace_root().join("dist"), PathBuf::from)
+}
+
+/// Where tests leave what a person may want to look at (screenshots).
+pub fn artifacts_dir() -> PathBuf {
+    let dir = workspace_root().join("artifacts");
+    let _ = std::fs::create_dir_all(&dir);
+    dir
+}
+
+/// A running `safeguard serve` on a temporary database. Killed when dropped.
+pub struct Server {
+    pub url: String,
+    child: Child,
+    _db_dir: tempfile::TempDir,
+}
+
+impl Server {
+    /// Starts the server with `--demo` when `demo` is true, and waits for its URL.
+    pub async fn start(demo: bool) -> Result<Self, Error> {
+        let bin = server_binary();
+        if !bin.exists() {
+            return Err(format!(
+                "{} is missing: run `cargo build -p safeguard-server` (make test does)",
+                bin.display()
+            )
+            .into());
+        }
+        let console = console_dir();
+        if !console.join("index.html").exists() {
+            return Err(format!(
+                "{} has no index.html: run `make console` (make test does)",
+                console.display()
+            )
+            .into());
+        }
+        let db_dir = tempfile::tempdir()?;
+        let mut command = Command::new(bin);
+        command
+            .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+            .arg(db_dir.path().join("safeguard.db"))
+            .arg("--console-dir")
+            .arg(console)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true);
+        if demo {
+            command.arg("--demo");
+        }
+        let mut child = command.spawn()?;
+        let stdout = child.stdout.take().ok_or("no stdout")?;
+        let mut lines = BufReader::new(stdout).lines();
+        let url = tokio::time::timeout(Duration::from_secs(60), async {
+            while let Some(line) = lines.next_line().await? {
+                if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
+                    return Ok::<_, Error>(url.to_owned());
+                }
+            }
+            Err("the server exited before printing its URL".into())
+        })
+        .await??;
+        // Keep draining stdout so the server never blocks on a full pipe.
+        tokio::spawn(async move { while let Ok(Some(_)) = lines.next_line().await {} });
+        Ok(Self {
+            url,
+            child,
+            _db_dir: db_dir,
+        })
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+}
+
+/// Headless Chromium through chromedriver on a free port. Call [`Browser::close`] at the end.
+pub struct Browser {
+    pub client: Client,
+    _driver: Child,
+}
+
+fn free_port() -> Result<u16, Error> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+impl Browser {
+    pub async fn start() -> Result<Self, Error> {
+        let driver_bin =
+            std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
+        let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
+        let port = free_port()?;
+        let driver = Command::new(&driver_bin)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start {driver_bin}: {e} (make test installs it)"))?;
+        let profile = tempfile::tempdir()?;
+        let capabilities = serde_json::json!({
+            "goog:chromeOptions": {
+                "binary": chrome_bin,
+                "args": [
+                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                    "--disable-background-networking", "--disable-component-update",
+                    "--no-first-run", "--disable-sync", "--disable-quic",
+                    "--window-size=1280,900",
+                    format!("--user-data-dir={}", profile.keep().display()),
+                ]
+            }
+        });
+        let serde_json::Value::Object(capabilities) = capabilities else {
+            return Err("capabilities must be an object".into());
+        };
+        let deadline = Instant::now() + Duration::from_secs(30);
+        let client = loop {
+            match ClientBuilder::native()
+                .capabilities(capabilities.clone())
+                .connect(&format!("http://127.0.0.1:{port}"))
+                .await
+            {
+                Ok(client) => break client,
+                Err(e) if Instant::now() > deadline => {
+                    return Err(format!("chromedriver did not answer: {e}").into());
+                }
+                Err(_) => tokio::time::sleep(Duration::from_millis(200)).await,
+            }
+        };
+        Ok(Self {
+            client,
+            _driver: driver,
+        })
+    }
+
+    /// Saves a PNG of the current page as `artifacts/<name>.png`.
+    pub async fn screenshot(&self, name: &str) -> Result<PathBuf, Error> {
+        let png = self.client.screenshot().await?;
+        let path = artifacts_dir().join(format!("{name}.png"));
+        std::fs::write(&path, png)?;
+        Ok(path)
+    }
+
+    pub async fn close(self) -> Result<(), Error> {
+        self.client.close().await?;
+        Ok(())
+    }
+}

@@ -1,0 +1,396 @@
+//! The rule book's worked examples (`shared/spec/safeguards.md`), one test each, built through the
+//! planner: an org, a snapshot that removes users, the plan, and the verdict on it.
+//!
+//! Unless an example says otherwise the org has 10 apps x 100 users = 1,000 app users and both
+//! safeguards are on.
+
+#[path = "fixtures/org.rs"]
+mod org;
+
+use org::{Org, both_on, exceeded_list, on, paused, ten_apps_of_100};
+use safeguard_rules::evaluator::{Scope, Verdict};
+use safeguard_rules::plan::{Cause, ChangeKind};
+use safeguard_rules::settings::Settings;
+
+/// 10 apps of 100 app users, where one import can unassign more than one app holds: "Workday"
+/// is a profile source that deactivates; its users w00..w79 are also in each of the 9 other
+/// apps, w80..w99 only in Workday; each other app has 20 contractors of its own.
+fn org_with_a_deactivating_source() -> Org {
+    let mut org = Org::new();
+    let workday = org.profile_source("Workday", true);
+    let others: Vec<_> = (1..10).map(|i| org.app(&format!("App {i}"))).collect();
+    for i in 0..100 {
+        let user = org.user(&format!("w{i:02}@example.com"));
+        org.assign(&user, &workday);
+        if i < 80 {
+            for app in &others {
+                org.assign(&user, app);
+            }
+        }
+    }
+    for (n, app) in others.iter().enumerate() {
+        for i in 0..20 {
+            let contractor = org.user(&format!("c{n}-{i:02}@example.com"));
+            org.assign(&contractor, app);
+        }
+    }
+    assert_eq!(org.org_population(), 1_000);
+    org
+}
+
+fn logins(range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(|i| format!("w{i:02}@example.com")).collect()
+}
+
+#[test]
+fn worked_example_1_org_level_20_percent_200_proceed_201_pause() {
+    let org = org_with_a_deactivating_source();
+    let workday = org.app_id("Workday");
+    // The app level is on but at 50 %, so no app-level limit is exceeded first.
+    let settings = both_on(50, 20);
+
+    // 20 users in all 10 apps: 200 unassignments, 20 in each app.
+    let twenty = logins(0..20);
+    let removed: Vec<&str> = twenty.iter().map(String::as_str).collect();
+    let snapshot = org.snapshot_without(&workday, &removed);
+    assert_eq!(
+        org.plan(&workday, &snapshot).impact.total_unassignments(),
+        200
+    );
+    assert_eq!(org.check(&workday, &snapshot, &settings), Verdict::Proceed);
+
+    // One more user, assigned only to Workday: 201.
+    let mut removed = removed;
+    removed.push("w80@example.com");
+    let snapshot = org.snapshot_without(&workday, &removed);
+    let plan = org.plan(&workday, &snapshot);
+    assert_eq!(plan.impact.total_unassignments(), 201);
+    let verdict = org.check(&workday, &snapshot, &settings);
+    let cause = &paused(&verdict).cause;
+    assert_eq!(cause.scope, Scope::Org);
+    assert_eq!(
+        (
+            cause.percent,
+            cause.population,
+            cause.limit,
+            cause.unassignments
+        ),
+        (20, 1_000, 200, 201)
+    );
+    assert_eq!(cause.app_id, None);
+    assert_eq!(exceeded_list(&verdict), [(Scope::Org, None, 200, 201)]);
+}
+
+#[test]
+fn at_equal_percents_an_app_limit_is_reached_before_the_org_limit() {
+    // The "when no app-level limit is exceeded first" of example 1: at 20 % for both, 21 users
+    // in every app (210 unassignments) exceed each app's limit of 20 before the org's 200.
+    let org = org_with_a_deactivating_source();
+    let workday = org.app_id("Workday");
+    let removed = logins(0..21);
+    let removed: Vec<&str> = removed.iter().map(String::as_str).collect();
+    let verdict = org.check(
+        &workday,
+        &org.snapshot_without(&workday, &removed),
+        &both_on(20, 20),
+    );
+    let cause = &paused(&verdict).cause;
+    assert_eq!(cause.scope, Scope::App);
+    assert_eq!(
+        cause.app_name.as_deref(),
+        Some("Workday"),
+        "the import's own app first"
+    );
+    assert_eq!((cause.limit, cause.unassignments), (20, 21));
+    let exceeded = exceeded_list(&verdict);
+    assert_eq!(exceeded.len(), 11, "10 apps and the org");
+    assert_eq!(exceeded.last(), Some(&(Scope::Org, None, 200, 210)));
+}
+
+#[test]
+fn worked_example_2_app_level_50_percent_51_pause_50_proceed() {
+    let (org, apps) = ten_apps_of_100();
+    let settings = both_on(50, 20);
+
+    let verdict = org.check(&apps[0], &org.snapshot_removing(&apps[0], 51), &settings);
+    let cause = &paused(&verdict).cause;
+    assert_eq!(cause.scope, Scope::App);
+    assert_eq!(cause.app_id.as_ref(), Some(&apps[0]));
+    assert_eq!(cause.app_name.as_deref(), Some("App 0"));
+    assert_eq!(
+        (
+            cause.percent,
+            cause.population,
+            cause.limit,
+            cause.unassignments
+        ),
+        (50, 100, 50, 51)
+    );
+    // 51 of the org's 1,000 is within its limit of 200.
+    assert_eq!(exceeded_list(&verdict).len(), 1);
+
+    let verdict = org.check(&apps[0], &org.snapshot_removing(&apps[0], 50), &settings);
+    assert_eq!(verdict, Verdict::Proceed);
+}
+
+#[test]
+fn worked_example_3_app_level_20_percent_21_pause_at_app_level_org_not_exceeded() {
+    let (org, apps) = ten_apps_of_100();
+    let settings = both_on(20, 20);
+
+    let verdict = org.check(&apps[3], &org.snapshot_removing(&apps[3], 21), &settings);
+    let roadblock = paused(&verdict);
+    assert_eq!(roadblock.cause.scope, Scope::App);
+    assert_eq!(roadblock.cause.app_name.as_deref(), Some("App 3"));
+    assert_eq!(
+        (roadblock.cause.limit, roadblock.cause.unassignments),
+        (20, 21)
+    );
+    assert!(
+        roadblock.exceeded.iter().all(|c| c.scope == Scope::App),
+        "the org limit of 200 is not exceeded by 21: {:?}",
+        roadblock.exceeded
+    );
+    assert_eq!(
+        exceeded_list(&verdict),
+        [(Scope::App, Some("App 3".to_owned()), 20, 21)]
+    );
+
+    assert_eq!(
+        org.check(&apps[3], &org.snapshot_removing(&apps[3], 20), &settings),
+        Verdict::Proceed
+    );
+}
+
+#[test]
+fn worked_example_4_equal_limits_pause_at_app_level_with_org_listed() {
+    let mut org = Org::new();
+    let app = org.app_with_users("Directory", "d", 1_000);
+    assert_eq!(org.org_population(), 1_000, "the one app is the whole org");
+    let settings = both_on(20, 20);
+
+    let verdict = org.check(&app, &org.snapshot_removing(&app, 201), &settings);
+    let roadblock = paused(&verdict);
+    assert_eq!(
+        roadblock.cause.scope,
+        Scope::App,
+        "app level takes priority on equal limits"
+    );
+    assert_eq!(
+        (roadblock.cause.limit, roadblock.cause.unassignments),
+        (200, 201)
+    );
+    assert_eq!(
+        exceeded_list(&verdict),
+        [
+            (Scope::App, Some("Directory".to_owned()), 200, 201),
+            (Scope::Org, None, 200, 201),
+        ]
+    );
+
+    assert_eq!(
+        org.check(&app, &org.snapshot_removing(&app, 200), &settings),
+        Verdict::Proceed
+    );
+}
+
+#[test]
+fn worked_example_5_app_of_99_losing_all_is_not_checked_at_app_level_but_org_level_applies() {
+    let mut org = Org::new();
+    let small = org.app_with_users("Small", "s", 99);
+    for i in 1..10 {
+        org.app_with_users(&format!("App {i}"), &format!("a{i}-"), 100);
+    }
+    assert_eq!(org.org_population(), 999);
+    let everyone_removed = Vec::new();
+
+    let plan = org.plan(&small, &everyone_removed);
+    assert_eq!(plan.impact.total_unassignments(), 99);
+    // 99 of 99 is far over any app-level percent, but Small is below the minimum of 100; 99 of
+    // the org's 999 is within the org's 20 % (limit 199).
+    assert_eq!(
+        org.check(&small, &everyone_removed, &Settings::default()),
+        Verdict::Proceed
+    );
+    assert_eq!(
+        org.check(&small, &everyone_removed, &both_on(0, 20)),
+        Verdict::Proceed
+    );
+
+    // The org level still applies to the org's population: at 5 % its limit is 49.
+    let verdict = org.check(&small, &everyone_removed, &both_on(20, 5));
+    let cause = &paused(&verdict).cause;
+    assert_eq!(cause.scope, Scope::Org);
+    assert_eq!(
+        (cause.population, cause.limit, cause.unassignments),
+        (999, 49, 99)
+    );
+    assert_eq!(
+        exceeded_list(&verdict),
+        [(Scope::Org, None, 49, 99)],
+        "no app-level entry"
+    );
+}
+
+#[test]
+fn worked_example_6_org_of_99_app_assignments_cannot_trip() {
+    // One app of 99.
+    let mut org = Org::new();
+    let app = org.app_with_users("Only", "o", 99);
+    let strictest = both_on(0, 0);
+    assert_eq!(org.check(&app, &[], &strictest), Verdict::Proceed);
+
+    // Three apps of 33 whose users all leave a deactivating profile source: 99 unassignments
+    // out of 99 app assignments.
+    let mut org = Org::new();
+    let hr = org.profile_source("HR", true);
+    let chat = org.app("Chat");
+    let mail = org.app("Mail");
+    for i in 0..33 {
+        let user = org.user(&format!("u{i}@example.com"));
+        for app in [&hr, &chat, &mail] {
+            org.assign(&user, app);
+        }
+    }
+    let plan = org.plan(&hr, &[]);
+    assert_eq!(plan.counts.deactivated, 33);
+    assert_eq!(plan.impact.total_unassignments(), 99);
+    assert_eq!(plan.impact.org_population, 99);
+    assert_eq!(org.check(&hr, &[], &strictest), Verdict::Proceed);
+}
+
+#[test]
+fn worked_example_7_deactivation_180_unassignments_other_apps_60_of_100_pause_at_app_level() {
+    let mut org = Org::new();
+    let workday = org.profile_source("Workday", true);
+    let jira = org.app("Jira");
+    let slack = org.app("Slack");
+    for i in 0..1_000 {
+        let user = org.user(&format!("w{i:04}@example.com"));
+        org.assign(&user, &workday);
+        if i < 100 {
+            org.assign(&user, &jira);
+            org.assign(&user, &slack);
+        }
+    }
+    // The first 60 users, each in Workday, Jira and Slack, leave the source.
+    let snapshot = org.snapshot_removing(&workday, 60);
+    let plan = org.plan(&workday, &snapshot);
+
+    assert_eq!(plan.counts.deactivated, 60);
+    assert_eq!(plan.counts.unassigned, 180);
+    assert_eq!(plan.impact.total_unassignments(), 180);
+    let seen: Vec<_> = plan
+        .impact
+        .apps
+        .iter()
+        .map(|a| (a.app_name.as_str(), a.unassignments, a.population))
+        .collect();
+    assert_eq!(
+        seen,
+        [
+            ("Jira", 60, 100),
+            ("Slack", 60, 100),
+            ("Workday", 60, 1_000)
+        ]
+    );
+    let deactivated_elsewhere = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Unassign && c.cause == Some(Cause::Deactivated))
+        .count();
+    assert_eq!(deactivated_elsewhere, 120);
+
+    // Workday loses 60 of 1,000 (limit 200) and the org 180 of 1,200 (limit 240): only the two
+    // other apps trip, each 60 of its 100 against a limit of 20.
+    let verdict = org.check(&workday, &snapshot, &both_on(20, 20));
+    let cause = &paused(&verdict).cause;
+    assert_eq!(cause.scope, Scope::App);
+    assert_eq!(
+        cause.app_name.as_deref(),
+        Some("Jira"),
+        "equal limits and counts: by name"
+    );
+    assert_eq!(
+        exceeded_list(&verdict),
+        [
+            (Scope::App, Some("Jira".to_owned()), 20, 60),
+            (Scope::App, Some("Slack".to_owned()), 20, 60),
+        ]
+    );
+}
+
+#[test]
+fn worked_example_8_300_group_rule_unassignments_trip_nothing() {
+    let mut org = Org::new();
+    let hr = org.app("BambooHR");
+    let salesforce = org.app("Salesforce");
+    let sales = org.group_rule(
+        "Sales team",
+        "department",
+        "Sales",
+        std::slice::from_ref(&salesforce),
+    );
+    for i in 0..300 {
+        let user = org.user_with(&format!("s{i:03}@example.com"), &[("department", "Sales")]);
+        org.assign(&user, &hr);
+        org.assign_by_rule(&user, &salesforce, &sales);
+    }
+    // The source moves all 300 to Support: the rule drops them, and Salesforce with it.
+    let snapshot: Vec<_> = org
+        .snapshot_of(&hr)
+        .into_iter()
+        .map(|mut s| {
+            s.attributes.insert("department".into(), "Support".into());
+            s
+        })
+        .collect();
+    let plan = org.plan(&hr, &snapshot);
+
+    let by_rule: Vec<_> = plan
+        .changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Unassign)
+        .collect();
+    assert_eq!(by_rule.len(), 300);
+    assert!(
+        by_rule
+            .iter()
+            .all(|c| c.cause == Some(Cause::GroupRule) && c.app_id.as_ref() == Some(&salesforce))
+    );
+    assert_eq!(
+        plan.counts.unassigned, 300,
+        "counts show every planned unassignment"
+    );
+    assert_eq!(plan.counts.updated, 300);
+    assert!(
+        plan.impact.apps.is_empty(),
+        "none is counted: {:?}",
+        plan.impact.apps
+    );
+    assert_eq!(plan.impact.total_unassignments(), 0);
+
+    assert_eq!(
+        evaluate_all(&org, &hr, &snapshot),
+        [Verdict::Proceed, Verdict::Proceed]
+    );
+}
+
+/// The verdict at the defaults and at the strictest settings (0 % for both).
+fn evaluate_all(
+    org: &Org,
+    app: &safeguard_rules::AppId,
+    snapshot: &[safeguard_rules::snapshot::SnapshotUser],
+) -> [Verdict; 2] {
+    [
+        org.check(app, snapshot, &Settings::default()),
+        org.check(
+            app,
+            snapshot,
+            &Settings {
+                app_level: on(0),
+                org_level: on(0),
+            },
+        ),
+    ]
+}

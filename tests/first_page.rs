@@ -1,0 +1,29 @@
+//! The console's first page mounts in a real browser, with the rules crate compiled in.
+//! Run with `CHROMEDRIVER=/usr/bin/chromedriver cargo test -p safeguard-console --target wasm32-unknown-unknown`.
+#![cfg(target_arch = "wasm32")]
+
+use leptos::prelude::*;
+use wasm_bindgen::JsCast;
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn the_shell_mounts_and_shows_the_default_safeguards() {
+    let document = document();
+    let host = document.create_element("div").unwrap();
+    document.body().unwrap().append_child(&host).unwrap();
+    let _handle =
+        leptos::mount::mount_to(host.clone().unchecked_into(), safeguard_console::app::App);
+    let text = host.text_content().unwrap();
+    assert!(text.contains("Safeguard"), "page text: {text}");
+    assert!(text.contains("20 % of an app's users"), "page text: {text}");
+}
+
+#[wasm_bindgen_test]
+fn the_rules_run_in_wasm_as_they_do_natively() {
+    use safeguard_rules::limits::{exceeds, limit};
+    assert_eq!(limit(20, 1000), 200);
+    assert!(!exceeds(20, 1000, 200));
+    assert!(exceeds(20, 1000, 201));
+}
