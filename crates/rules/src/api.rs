@@ -3,12 +3,14 @@
 //! timestamps as RFC 3339 UTC strings.
 
 pub mod apps;
+pub mod group_rules;
 pub mod imports;
 pub mod logs;
 pub mod problem;
 pub mod safeguards;
 
 pub use apps::{AppUserView, AppView, NewApp};
+pub use group_rules::{GroupRuleView, NewGroupRule};
 pub use imports::{
     ChangeRow, ImportStatus, ImportView, ResolvedBy, Resolution, RoadblockState, SnapshotBody,
 };

@@ -15,7 +15,8 @@ use crate::org::{App, AppPopulation, Assignment, AssignmentSource, GroupRule, Us
 use crate::plan::{AppImpact, Cause, Change, ChangeKind, Counts, Impact, Plan};
 use crate::snapshot::SnapshotUser;
 use std::borrow::Cow;
-use std::collections::{BTreeSet, HashMap, HashSet};
+use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::collections::BTreeSet;
 
 /// Everything the planner reads. The caller gives at least: every user assigned to `app`, every
 /// org user whose login the snapshot names, and every assignment of those users in every app.
@@ -66,8 +67,8 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
     };
 
     // Index the users by id and by login. A user listed twice keeps its first entry.
-    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity(input.users.len());
-    let mut by_login: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity(input.users.len());
+    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(input.users.len(), Default::default());
+    let mut by_login: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity_and_hasher(input.users.len(), Default::default());
     for (i, user) in input.users.iter().enumerate() {
         by_id.entry(user.id.as_str()).or_insert(i);
         by_login.entry(fold_login(&user.login)).or_insert(i);
@@ -143,10 +144,15 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
                     group_rule_id: None,
                 });
                 changes.push(own_assign(None, &snap.login));
+                // Two rules may give the same app: it is assigned once, by the first.
+                let mut planned: Vec<&AppId> = vec![&app.id];
                 for rule in input.group_rules {
                     if rule.matches_attributes(&snap.attributes) {
-                        for rule_app in rule.app_ids.iter().filter(|a| **a != app.id) {
-                            changes.push(rule_assign(None, &snap.login, rule, rule_app, &app_name));
+                        for rule_app in &rule.app_ids {
+                            if !planned.contains(&rule_app) {
+                                planned.push(rule_app);
+                                changes.push(rule_assign(None, &snap.login, rule, rule_app, &app_name));
+                            }
                         }
                     }
                 }
@@ -161,7 +167,7 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
         .collect();
 
     // Second pass: the other assignments of the users the cascades reach.
-    let mut reached: HashMap<usize, Vec<&Assignment>> = HashMap::new();
+    let mut reached: HashMap<usize, Vec<&Assignment>> = HashMap::default();
     if deactivates {
         for &i in &removed {
             reached.insert(i, Vec::new());
@@ -212,23 +218,31 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
         let user = &input.users[i];
         let Some(snap) = states[i].matched else { continue };
         let others = reached.get(&i).map(Vec::as_slice).unwrap_or_default();
-        // Assignments a rule gave and the new attributes no longer earn.
+        // Assignments a rule gave and the new attributes no longer earn. An app that another
+        // rule the user now matches also gives stays assigned.
+        let given_by_a_matching_rule = |app_id: &AppId| {
+            input
+                .group_rules
+                .iter()
+                .any(|r| r.app_ids.contains(app_id) && r.matches_attributes(&snap.attributes))
+        };
         for other in others {
             if let AssignmentSource::GroupRule(rule_id) = &other.source {
                 let still_matches = rules
                     .get(rule_id)
                     .is_some_and(|r| r.matches_attributes(&snap.attributes));
-                if !still_matches {
+                if !still_matches && !given_by_a_matching_rule(&other.app_id) {
                     changes.push(unassign(user, &other.app_id, Cause::GroupRule, &app_name));
                 }
             }
         }
         // Rules the user newly matches assign their apps, where the user is not assigned yet.
-        let assigned: BTreeSet<&AppId> = others.iter().map(|a| &a.app_id).collect();
+        // Two rules may give the same app: it is assigned once, by the first.
+        let mut assigned: BTreeSet<&AppId> = others.iter().map(|a| &a.app_id).collect();
         for rule in input.group_rules {
             if rule.matches_attributes(&snap.attributes) && !rule.matches(&user.profile) {
                 for rule_app in rule.app_ids.iter() {
-                    if *rule_app != app.id && !assigned.contains(rule_app) {
+                    if *rule_app != app.id && assigned.insert(rule_app) {
                         changes.push(rule_assign(
                             Some(&user.id),
                             &user.login,
@@ -293,7 +307,7 @@ fn rule_assign(
 /// The counted unassignments per app, against populations before the import. Apps are listed
 /// with the most unassignments first, then by name, so the list reads the same every time.
 pub fn impact_of(changes: &[Change], populations: &[AppPopulation]) -> Impact {
-    let mut per_app: HashMap<&AppId, u64> = HashMap::new();
+    let mut per_app: HashMap<&AppId, u64> = HashMap::default();
     for change in changes {
         if change.kind != ChangeKind::Unassign || !change.cause.is_some_and(Cause::is_counted) {
             continue;

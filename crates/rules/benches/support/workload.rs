@@ -1,0 +1,185 @@
+//! The large import the benchmarks plan: one app of `population` app users, a snapshot that keeps
+//! all but `removed_percent` of them (1 % of all users with a changed title) and adds as many new
+//! hires as it removed, so the snapshot is as long as the app. Deterministic, built once, outside
+//! any timed loop.
+//!
+//! Pulled into a bench with `#[path = "support/workload.rs"] mod workload;` (a folder under
+//! `benches/` is not a bench target of its own).
+#![allow(dead_code)]
+
+use safeguard_rules::org::{
+    App, AppPopulation, Assignment, AssignmentSource, Profile, User, UserStatus,
+};
+use safeguard_rules::planner::PlanInput;
+use safeguard_rules::snapshot::SnapshotUser;
+use safeguard_rules::{AppId, UserId};
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+const DEPARTMENTS: [&str; 8] = [
+    "Engineering",
+    "Sales",
+    "Support",
+    "Finance",
+    "Marketing",
+    "Legal",
+    "Operations",
+    "People",
+];
+const TITLES: [&str; 6] = [
+    "Associate",
+    "Analyst",
+    "Engineer",
+    "Manager",
+    "Director",
+    "Specialist",
+];
+const FIRST: [&str; 8] = [
+    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken",
+];
+const LAST: [&str; 8] = [
+    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson",
+];
+
+pub struct Workload {
+    pub app: App,
+    pub users: Vec<User>,
+    pub assignments: Vec<Assignment>,
+    pub populations: Vec<AppPopulation>,
+    pub snapshot: Vec<SnapshotUser>,
+    pub removed: usize,
+}
+
+/// The profile of user number `n` in the source (`title_shift` moves the title: a changed profile).
+fn source_user(n: usize, title_shift: usize) -> SnapshotUser {
+    let login = format!("user{n:07}@example.com");
+    let mut attributes = BTreeMap::new();
+    attributes.insert(
+        "department".to_owned(),
+        DEPARTMENTS[n % DEPARTMENTS.len()].to_owned(),
+    );
+    attributes.insert(
+        "title".to_owned(),
+        TITLES[(n / 7 + title_shift) % TITLES.len()].to_owned(),
+    );
+    SnapshotUser {
+        external_id: format!("00u{n:010}"),
+        email: Some(login.clone()),
+        login,
+        first_name: Some(FIRST[n % FIRST.len()].to_owned()),
+        last_name: Some(LAST[(n / 3) % LAST.len()].to_owned()),
+        attributes,
+    }
+}
+
+impl Workload {
+    pub fn new(population: usize, removed_percent: usize) -> Self {
+        let app = App {
+            id: AppId::from("0oa-workday"),
+            name: "Workday".to_owned(),
+            profile_source: true,
+            deactivate_on_remove: false,
+        };
+        let mut users = Vec::with_capacity(population);
+        let mut assignments = Vec::with_capacity(population);
+        for n in 0..population {
+            let id = UserId::from(format!("00u-{n}"));
+            let source = source_user(n, 0);
+            users.push(User {
+                id: id.clone(),
+                login: source.login.clone(),
+                status: UserStatus::Active,
+                profile: source.profile(),
+            });
+            assignments.push(Assignment {
+                user_id: id,
+                app_id: app.id.clone(),
+                source: AssignmentSource::Direct,
+            });
+        }
+        let populations = vec![AppPopulation {
+            app_id: app.id.clone(),
+            app_name: app.name.clone(),
+            population: population as u64,
+        }];
+        // Every tenth user leaves (10 %); as many new hires join after the last user.
+        let every = 100 / removed_percent.max(1);
+        let kept = (0..population).filter(|n| n % every != every - 1);
+        let removed = population - kept.clone().count();
+        let mut snapshot: Vec<SnapshotUser> = kept
+            .map(|n| source_user(n, usize::from(n % 100 == 0)))
+            .collect();
+        snapshot.extend((population..population + removed).map(|n| source_user(n, 0)));
+        Self {
+            app,
+            users,
+            assignments,
+            populations,
+            snapshot,
+            removed,
+        }
+    }
+
+    pub fn input(&self) -> PlanInput<'_> {
+        self.input_with(&self.snapshot)
+    }
+
+    pub fn input_with<'a>(&'a self, snapshot: &'a [SnapshotUser]) -> PlanInput<'a> {
+        PlanInput {
+            app: &self.app,
+            users: &self.users,
+            assignments: &self.assignments,
+            populations: &self.populations,
+            group_rules: &[],
+            snapshot,
+        }
+    }
+
+    /// The snapshot as the CSV file an HR system would send:
+    /// `externalId,login,firstName,lastName,email,department,title`.
+    pub fn csv(&self) -> Vec<u8> {
+        let mut out = String::with_capacity(self.snapshot.len() * 110);
+        out.push_str("externalId,login,firstName,lastName,email,department,title\n");
+        for user in &self.snapshot {
+            let attr = |name: &str| user.attributes.get(name).map_or("", String::as_str);
+            // Writing to a String cannot fail.
+            let _ = writeln!(
+                out,
+                "{},{},{},{},{},{},{}",
+                user.external_id,
+                user.login,
+                user.first_name.as_deref().unwrap_or(""),
+                user.last_name.as_deref().unwrap_or(""),
+                user.email.as_deref().unwrap_or(""),
+                attr("department"),
+                attr("title"),
+            );
+        }
+        out.into_bytes()
+    }
+}
+
+/// The high-water mark and the current resident set of this process, in KiB, from
+/// `/proc/self/status` (Linux). `None` elsewhere.
+pub fn memory_kib() -> Option<(u64, u64)> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let field = |name: &str| {
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix(name))
+            .and_then(|rest| {
+                rest.trim()
+                    .trim_end_matches("kB")
+                    .trim()
+                    .parse::<u64>()
+                    .ok()
+            })
+    };
+    Some((field("VmHWM:")?, field("VmRSS:")?))
+}
+
+/// Resets the high-water mark to the current resident set (Linux 4.0 and later), so the next
+/// reading of VmHWM is the peak of what runs after this. Answers whether it could.
+pub fn reset_peak() -> bool {
+    std::fs::write("/proc/self/clear_refs", "5").is_ok()
+}

@@ -1,0 +1,173 @@
+//! The schema, as numbered migrations embedded in the binary. A database records the last one
+//! applied in `schema_version`; on start every later one runs, each in its own transaction.
+//! Never edit a migration that has shipped: add the next one.
+
+use super::{Result, StorageError};
+use rusqlite::{Connection, OptionalExtension};
+
+/// Migration `i` brings the schema from version `i` to `i + 1`.
+const MIGRATIONS: &[&str] = &[V1_INITIAL];
+
+const V1_INITIAL: &str = r#"
+CREATE TABLE settings (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    app_enabled INTEGER NOT NULL,
+    app_percent INTEGER NOT NULL CHECK (app_percent BETWEEN 0 AND 100),
+    org_enabled INTEGER NOT NULL,
+    org_percent INTEGER NOT NULL CHECK (org_percent BETWEEN 0 AND 100),
+    version INTEGER NOT NULL,
+    updated_at TEXT,
+    updated_by TEXT
+);
+INSERT INTO settings (id, app_enabled, app_percent, org_enabled, org_percent, version)
+VALUES (1, 1, 20, 1, 20, 1);
+
+CREATE TABLE apps (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    profile_source INTEGER NOT NULL,
+    deactivate_on_remove INTEGER NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE users (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    login TEXT NOT NULL,
+    login_folded TEXT NOT NULL UNIQUE,
+    status TEXT NOT NULL CHECK (status IN ('active', 'deactivated')),
+    external_id TEXT,
+    first_name TEXT,
+    last_name TEXT,
+    email TEXT,
+    attributes TEXT NOT NULL DEFAULT '{}',
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+CREATE TABLE group_rules (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    attribute TEXT NOT NULL,
+    equals TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE group_rule_apps (
+    rule_id TEXT NOT NULL REFERENCES group_rules (id),
+    app_id TEXT NOT NULL REFERENCES apps (id),
+    PRIMARY KEY (rule_id, app_id)
+);
+
+-- One row per app user. `rule_id` is set when a group rule made the assignment.
+CREATE TABLE assignments (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    user_id TEXT NOT NULL REFERENCES users (id),
+    app_id TEXT NOT NULL REFERENCES apps (id),
+    rule_id TEXT REFERENCES group_rules (id),
+    assigned_at TEXT NOT NULL,
+    UNIQUE (app_id, user_id)
+);
+CREATE INDEX assignments_by_user ON assignments (user_id);
+
+CREATE TABLE imports (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    app_id TEXT NOT NULL REFERENCES apps (id),
+    status TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    started_at TEXT,
+    finished_at TEXT,
+    counts TEXT NOT NULL,
+    impact TEXT NOT NULL,
+    roadblock TEXT,
+    resolved_action TEXT,
+    resolved_by TEXT,
+    resolved_at TEXT,
+    error TEXT,
+    actor TEXT NOT NULL
+);
+CREATE INDEX imports_by_status ON imports (status, seq);
+CREATE INDEX imports_by_app ON imports (app_id, seq);
+-- The rule book's "at most one import is paused at any time", kept by the database itself.
+CREATE UNIQUE INDEX imports_one_paused ON imports (status) WHERE status = 'paused';
+
+-- The snapshot of a queued import, kept until it is planned.
+CREATE TABLE import_snapshots (
+    import_id TEXT PRIMARY KEY REFERENCES imports (id),
+    users TEXT NOT NULL
+);
+
+-- The stored plan: one row per change, in plan order. `user_id` of a user the plan creates is
+-- given when the plan is stored; that user exists only once the plan is applied.
+CREATE TABLE plan_changes (
+    import_seq INTEGER NOT NULL REFERENCES imports (seq),
+    n INTEGER NOT NULL,
+    kind TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    login TEXT NOT NULL,
+    app_id TEXT,
+    app_name TEXT,
+    cause TEXT,
+    profile TEXT,
+    rule_id TEXT,
+    PRIMARY KEY (import_seq, n)
+) WITHOUT ROWID;
+CREATE INDEX plan_changes_by_kind ON plan_changes (import_seq, kind, n);
+CREATE INDEX plan_changes_by_app ON plan_changes (import_seq, app_id, n);
+
+CREATE TABLE log_events (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    uuid TEXT NOT NULL,
+    published TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    body TEXT NOT NULL
+);
+CREATE INDEX log_events_by_published ON log_events (published);
+"#;
+
+/// Brings the database to the newest schema this binary knows.
+pub fn migrate(conn: &Connection) -> Result<()> {
+    conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
+    let known = MIGRATIONS.len() as i64;
+    let current: i64 = conn
+        .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+        .optional()?
+        .unwrap_or(0);
+    if current > known {
+        return Err(StorageError::TooNew {
+            found: current,
+            known,
+        });
+    }
+    for (i, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+        let version = i as i64 + 1;
+        let tx = conn.unchecked_transaction()?;
+        tx.execute_batch(migration)?;
+        tx.execute("DELETE FROM schema_version", [])?;
+        tx.execute("INSERT INTO schema_version (version) VALUES (?1)", [version])?;
+        tx.commit()?;
+        tracing::info!(version, "database schema migrated");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn migrating_twice_changes_nothing() {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate(&conn).unwrap();
+        migrate(&conn).unwrap();
+        let version: i64 = conn
+            .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+}

@@ -1,0 +1,235 @@
+//! The one typed client of the HTTP API (`shared/spec/api.md`). Every page goes through it; every
+//! answer that is not 2xx becomes an [`ApiError`] carrying the server's problem detail, so a page
+//! can show what the server said instead of a status code.
+
+use gloo_net::http::{Request, RequestBuilder, Response};
+use safeguard_rules::api::{
+    AppView, ChangeRow, ImportView, LogEvent, Problem, RoadblockState, SafeguardsView,
+};
+use serde::de::DeserializeOwned;
+use std::fmt;
+
+const BASE: &str = "/api/v1";
+
+/// What went wrong with a request, in words for the person at the console.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ApiError {
+    /// The server answered with a problem detail (4xx/5xx).
+    Problem(Problem),
+    /// The request never got an answer (server down, network gone).
+    Network(String),
+    /// The answer was not what the API promises.
+    Decode(String),
+}
+
+impl ApiError {
+    pub fn status(&self) -> Option<u16> {
+        match self {
+            ApiError::Problem(p) => Some(p.status),
+            _ => None,
+        }
+    }
+
+    /// A conflict: someone else changed the thing first (stale version, already resolved).
+    pub fn is_conflict(&self) -> bool {
+        self.status() == Some(409)
+    }
+}
+
+impl fmt::Display for ApiError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ApiError::Problem(p) => write!(f, "{p}"),
+            ApiError::Network(e) => write!(f, "The server could not be reached: {e}"),
+            ApiError::Decode(e) => write!(f, "The server's answer could not be read: {e}"),
+        }
+    }
+}
+
+impl std::error::Error for ApiError {}
+
+/// One page of a list, and the cursor of the next one while more remain.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Page<T> {
+    pub items: Vec<T>,
+    pub next: Option<String>,
+}
+
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
+    let response = request
+        .send()
+        .await
+        .map_err(|e| ApiError::Network(e.to_string()))?;
+    if response.ok() {
+        return Ok(response);
+    }
+    let status = response.status();
+    let text = response.text().await.unwrap_or_default();
+    Err(ApiError::Problem(
+        serde_json::from_str::<Problem>(&text).unwrap_or_else(|_| {
+            Problem::new(
+                status,
+                "unexpected",
+                response.status_text().as_str(),
+                format!("The server answered {status} {}", response.status_text()),
+            )
+        }),
+    ))
+}
+
+async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+    response
+        .json::<T>()
+        .await
+        .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+fn get(path: &str) -> RequestBuilder {
+    Request::get(&format!("{BASE}{path}")).header("Accept", "application/json")
+}
+
+fn post(path: &str) -> RequestBuilder {
+    Request::post(&format!("{BASE}{path}")).header("Accept", "application/json")
+}
+
+/// The `after` cursor of a `Link: <...>; rel="next"` header.
+pub fn next_cursor(link: Option<String>) -> Option<String> {
+    let link = link?;
+    let part = link.split(',').find(|p| p.contains("rel=\"next\""))?;
+    let url = part.split('<').nth(1)?.split('>').next()?;
+    let query = url.split('?').nth(1)?;
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix("after="))
+        .map(|v| js_sys::decode_uri_component(v).map_or_else(|_| v.to_owned(), String::from))
+}
+
+async fn page<T: DeserializeOwned>(request: RequestBuilder) -> Result<Page<T>, ApiError> {
+    let response = send(request.build()).await?;
+    let next = next_cursor(response.headers().get("link"));
+    Ok(Page {
+        items: json(response).await?,
+        next,
+    })
+}
+
+/// Builds `?a=b&c=d` from the parameters that have a value.
+pub fn query(params: &[(&str, Option<&str>)]) -> String {
+    let parts: Vec<String> = params
+        .iter()
+        .filter_map(|(k, v)| {
+            v.filter(|v| !v.is_empty())
+                .map(|v| format!("{k}={}", js_sys::encode_uri_component(v)))
+        })
+        .collect();
+    if parts.is_empty() {
+        String::new()
+    } else {
+        format!("?{}", parts.join("&"))
+    }
+}
+
+pub async fn safeguards() -> Result<SafeguardsView, ApiError> {
+    json(send(get("/safeguards").build()).await?).await
+}
+
+pub async fn save_safeguards(settings: &SafeguardsView) -> Result<SafeguardsView, ApiError> {
+    let request = Request::put(&format!("{BASE}/safeguards"))
+        .header("Accept", "application/json")
+        .json(settings);
+    json(send(request).await?).await
+}
+
+pub async fn apps() -> Result<Vec<AppView>, ApiError> {
+    json(send(get("/apps").build()).await?).await
+}
+
+pub async fn app(id: &str) -> Result<AppView, ApiError> {
+    let path = format!("/apps/{}", js_sys::encode_uri_component(id));
+    json(send(get(&path).build()).await?).await
+}
+
+pub async fn imports(
+    status: Option<&str>,
+    app_id: Option<&str>,
+    limit: u32,
+    after: Option<&str>,
+) -> Result<Page<ImportView>, ApiError> {
+    let limit = limit.to_string();
+    let q = query(&[
+        ("status", status),
+        ("appId", app_id),
+        ("limit", Some(&limit)),
+        ("after", after),
+    ]);
+    page(get(&format!("/imports{q}"))).await
+}
+
+pub async fn import(id: &str) -> Result<ImportView, ApiError> {
+    let path = format!("/imports/{}", js_sys::encode_uri_component(id));
+    json(send(get(&path).build()).await?).await
+}
+
+pub async fn changes(
+    import_id: &str,
+    kind: Option<&str>,
+    limit: u32,
+    after: Option<&str>,
+) -> Result<Page<ChangeRow>, ApiError> {
+    let limit = limit.to_string();
+    let q = query(&[("kind", kind), ("limit", Some(&limit)), ("after", after)]);
+    let id = js_sys::encode_uri_component(import_id);
+    page(get(&format!("/imports/{id}/changes{q}"))).await
+}
+
+/// Where the browser downloads a plan's changes as CSV.
+pub fn changes_csv_url(import_id: &str, kind: Option<&str>) -> String {
+    let id = js_sys::encode_uri_component(import_id);
+    format!(
+        "{BASE}/imports/{id}/changes{}",
+        query(&[("kind", kind), ("format", Some("csv"))])
+    )
+}
+
+pub async fn roadblock() -> Result<RoadblockState, ApiError> {
+    json(send(get("/roadblock").build()).await?).await
+}
+
+pub async fn resume(import_id: &str) -> Result<ImportView, ApiError> {
+    let id = js_sys::encode_uri_component(import_id);
+    json(send(post(&format!("/imports/{id}/resume")).build()).await?).await
+}
+
+pub async fn cancel(import_id: &str) -> Result<ImportView, ApiError> {
+    let id = js_sys::encode_uri_component(import_id);
+    json(send(post(&format!("/imports/{id}/cancel")).build()).await?).await
+}
+
+/// Uploads a CSV snapshot; with `dry_run` the server only plans and checks it.
+pub async fn import_csv(app_id: &str, csv: String, dry_run: bool) -> Result<ImportView, ApiError> {
+    let id = js_sys::encode_uri_component(app_id);
+    let q = if dry_run { "?dryRun=true" } else { "" };
+    let request = post(&format!("/apps/{id}/imports{q}"))
+        .header("Content-Type", "text/csv")
+        .body(csv);
+    json(send(request).await?).await
+}
+
+pub async fn logs(
+    filter: Option<&str>,
+    since: Option<&str>,
+    until: Option<&str>,
+    limit: u32,
+    after: Option<&str>,
+) -> Result<Page<LogEvent>, ApiError> {
+    let limit = limit.to_string();
+    let q = query(&[
+        ("filter", filter),
+        ("since", since),
+        ("until", until),
+        ("limit", Some(&limit)),
+        ("after", after),
+    ]);
+    page(get(&format!("/logs{q}"))).await
+}

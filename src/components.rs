@@ -1,0 +1,6 @@
+//! Pieces that more than one page shows.
+
+pub mod limit_bar;
+pub mod problem_view;
+pub mod safeguard_editor;
+pub mod status_badge;

@@ -1,0 +1,9 @@
+//! One module per page of the console.
+
+pub mod app_detail;
+pub mod applications;
+pub mod dashboard;
+pub mod import_detail;
+pub mod import_monitoring;
+pub mod safeguards;
+pub mod system_log;

@@ -1,0 +1,160 @@
+//! An app's page: the Provisioning tab's "To Okta" section with the import safeguards (the same
+//! settings as the Safeguards page), and the Import tab: upload a CSV, see its dry run, start it.
+
+use crate::api::{self, ApiError};
+use crate::components::problem_view::ProblemView;
+use crate::components::safeguard_editor::SafeguardEditor;
+use crate::format;
+use crate::loading::Loading;
+use crate::pages::import_detail::cause_sentence;
+use crate::pages::safeguards::editor_data;
+use crate::roadblock_watch::RoadblockWatch;
+use leptos::prelude::*;
+use leptos_router::hooks::{use_navigate, use_params_map};
+use safeguard_rules::api::ImportView;
+use wasm_bindgen::JsCast;
+
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Tab {
+    Provisioning,
+    Import,
+}
+
+#[component]
+pub fn AppDetail() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let app = LocalResource::new(move || {
+        let id = id();
+        async move { api::app(&id).await }
+    });
+    let tab = RwSignal::new(Tab::Provisioning);
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match app.await {
+                    Err(error) => view! { <h1>"Application"</h1><ProblemView error /> }.into_any(),
+                    Ok(app) => view! {
+                        <h1>{app.name.clone()}</h1>
+                        <p class="muted">{format!("{} app users", format::count(app.population))}
+                            {(app.profile_source).then_some(" · profile source")}
+                            {(app.profile_source && app.deactivate_on_remove).then_some(" · deactivates users removed from the source")}</p>
+                        <div class="tabs" role="tablist">
+                            <button role="tab" aria-selected=move || (tab.get() == Tab::Provisioning).to_string() on:click=move |_| tab.set(Tab::Provisioning)>"Provisioning"</button>
+                            <button role="tab" data-testid="import-tab" aria-selected=move || (tab.get() == Tab::Import).to_string() on:click=move |_| tab.set(Tab::Import)>"Import"</button>
+                        </div>
+                        {let app_id = app.id.to_string(); move || match tab.get() {
+                            Tab::Provisioning => view! { <ToOkta /> }.into_any(),
+                            Tab::Import => view! { <ImportTab app_id=app_id.clone() /> }.into_any(),
+                        }}
+                    }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ToOkta() -> impl IntoView {
+    let data = LocalResource::new(editor_data);
+    view! {
+        <section class="card">
+            <h2>"To Okta: Import Safeguard"</h2>
+            <p class="note">"These are the org's safeguards: the app-level value set here applies to all apps, not only this one."</p>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match data.await {
+                        Ok((saved, apps, imports)) => view! { <SafeguardEditor saved apps imports /> }.into_any(),
+                        Err(error) => view! { <ProblemView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}
+
+async fn read_file(input: web_sys::HtmlInputElement) -> Result<String, ApiError> {
+    let file = input
+        .files()
+        .and_then(|files| files.get(0))
+        .ok_or_else(|| ApiError::Decode("choose a CSV file first".to_owned()))?;
+    let text = wasm_bindgen_futures::JsFuture::from(file.text())
+        .await
+        .map_err(|_| ApiError::Decode("the file could not be read".to_owned()))?;
+    text.as_string()
+        .ok_or_else(|| ApiError::Decode("the file is not text".to_owned()))
+}
+
+#[component]
+fn ImportTab(app_id: String) -> impl IntoView {
+    let app_id = StoredValue::new(app_id);
+    let file_input = NodeRef::<leptos::html::Input>::new();
+    let csv = RwSignal::new(None::<String>);
+    let dry_run = Action::new_local(move |_: &()| {
+        let input = file_input.get_untracked();
+        async move {
+            let input = input.ok_or_else(|| ApiError::Decode("no file input".to_owned()))?;
+            let text = read_file(input.unchecked_into()).await?;
+            csv.set(Some(text.clone()));
+            api::import_csv(&app_id.get_value(), text, true).await
+        }
+    });
+    let navigate = use_navigate();
+    let watch = RoadblockWatch::expect();
+    let start = Action::new_local(move |text: &String| {
+        let text = text.clone();
+        async move { api::import_csv(&app_id.get_value(), text, false).await }
+    });
+    Effect::new(move |_| {
+        if let Some(Ok(import)) = start.value().get() {
+            watch.refresh();
+            navigate(&format!("/imports/{}", import.id), Default::default());
+        }
+    });
+    view! {
+        <section class="card">
+            <h2>"Import users from a CSV file"</h2>
+            <p class="muted">"The header names at least externalId and login; firstName, lastName and email are read as such, every other column becomes an attribute. A dry run changes nothing."</p>
+            <div class="row">
+                <input type="file" accept=".csv,text/csv" node_ref=file_input data-testid="csv-file" />
+                <button class="primary" data-testid="dry-run" on:click=move |_| { dry_run.dispatch(()); }>"Dry run"</button>
+            </div>
+            {move || dry_run.pending().get().then(|| view! { <p class="loading">"Planning…"</p> })}
+            {move || dry_run.value().get().map(|result| match result {
+                Err(error) => view! { <ProblemView error /> }.into_any(),
+                Ok(plan) => view! { <DryRun plan csv start /> }.into_any(),
+            })}
+            {move || match start.value().get() { Some(Err(error)) => Some(view! { <ProblemView error /> }), _ => None }}
+        </section>
+    }
+}
+
+#[component]
+fn DryRun(
+    plan: ImportView,
+    csv: RwSignal<Option<String>>,
+    start: Action<String, Result<ImportView, ApiError>>,
+) -> impl IntoView {
+    let c = plan.counts;
+    let verdict = match &plan.roadblock {
+        None => {
+            "Passes the safeguards: it would run now (or queue, if a roadblock stands).".to_owned()
+        }
+        Some(r) => format!("Would be paused. {}.", cause_sentence(&r.cause)),
+    };
+    let import_id = plan.id.clone();
+    view! {
+        <div class="dry-run" data-testid="dry-run-result">
+            <p class=if plan.roadblock.is_some() { "warn" } else { "ok" }>{verdict}</p>
+            <p>{format!("{} scanned · {} created · {} updated · {} assigned · {} unassigned · {} deactivated",
+                format::count(c.scanned), format::count(c.created), format::count(c.updated), format::count(c.assigned),
+                format::count(c.unassigned), format::count(c.deactivated))}</p>
+            <ul class="plain">{plan.impact.apps.iter().map(|a| view! {
+                <li>{format!("{}: {} of {} ({})", a.app_name, format::count(a.unassignments), format::count(a.population), format::share(a.unassignments, a.population))}</li>
+            }).collect_view()}</ul>
+            {(!import_id.is_empty()).then(|| view! { <p class="muted">"The users it would unassign or deactivate are listed on the import page once it is started."</p> })}
+            <button class="primary" data-testid="start-import" disabled=move || start.pending().get()
+                on:click=move |_| { if let Some(text) = csv.get() { start.dispatch(text); } }>"Start the import"</button>
+        </div>
+    }
+}

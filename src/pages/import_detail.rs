@@ -1,0 +1,250 @@
+//! One import: its counts, and for a paused import the roadblock panel: the cause in a sentence,
+//! every exceeded limit with bars, the named affected users, and Resume / Cancel.
+
+use crate::api::{self, ApiError};
+use crate::components::limit_bar::LimitBar;
+use crate::components::problem_view::ProblemView;
+use crate::components::status_badge::StatusBadge;
+use crate::format;
+use crate::loading::Loading;
+use crate::roadblock_watch::RoadblockWatch;
+use leptos::prelude::*;
+use leptos_router::hooks::use_params_map;
+use safeguard_rules::api::{ImportStatus, ImportView, Resolution};
+use safeguard_rules::evaluator::{LimitCheck, Scope};
+
+const CHANGES_PAGE: u32 = 100;
+
+/// "App-level safeguard: 312 of 1,204 Workday users (25.9 %) would be unassigned; the limit at
+/// 20 % is 240".
+pub fn cause_sentence(check: &LimitCheck) -> String {
+    let share = format::share(check.unassignments, check.population);
+    match check.scope {
+        Scope::App => format!(
+            "App-level safeguard: {} of {} {} users ({share}) would be unassigned; the limit at {} % is {}",
+            format::count(check.unassignments),
+            format::count(check.population),
+            check.app_name.as_deref().unwrap_or("app"),
+            check.percent,
+            format::count(check.limit)
+        ),
+        Scope::Org => format!(
+            "Org-level safeguard: {} of the org's {} app assignments ({share}) would be unassigned; the limit at {} % is {}",
+            format::count(check.unassignments),
+            format::count(check.population),
+            check.percent,
+            format::count(check.limit)
+        ),
+    }
+}
+
+/// What a confirmation says will happen, exactly.
+pub fn consequence(import: &ImportView, action: Resolution, queued: u64) -> String {
+    let then = match queued {
+        0 => "No queued import is waiting.".to_owned(),
+        1 => "Then 1 queued import will run.".to_owned(),
+        n => format!("Then {n} queued imports will run, oldest first."),
+    };
+    match action {
+        Resolution::Resume => format!(
+            "{} users will be unassigned and {} deactivated, as planned. {then}",
+            format::count(import.counts.unassigned),
+            format::count(import.counts.deactivated)
+        ),
+        Resolution::Cancel => format!(
+            "The {} import ends as cancelled; nothing of it is applied. {then}",
+            import.app_name
+        ),
+    }
+}
+
+#[component]
+pub fn ImportDetail() -> impl IntoView {
+    let params = use_params_map();
+    let id = move || params.read().get("id").unwrap_or_default();
+    let import = LocalResource::new(move || {
+        let id = id();
+        async move { api::import(&id).await }
+    });
+    view! {
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match import.await {
+                    Ok(view) => view! { <ImportPanel import=view reload=move || import.refetch() /> }.into_any(),
+                    Err(error) => view! { <h1>"Import"</h1><ProblemView error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
+
+#[component]
+fn ImportPanel(
+    import: ImportView,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let c = import.counts;
+    let counts = [
+        ("Scanned", c.scanned),
+        ("Created", c.created),
+        ("Updated", c.updated),
+        ("Unchanged", c.unchanged),
+        ("Assigned", c.assigned),
+        ("Unassigned", c.unassigned),
+        ("Deactivated", c.deactivated),
+    ];
+    view! {
+        <h1>{format!("{} import", import.app_name)} " " <StatusBadge status=import.status /></h1>
+        <p class="muted">{format!("Created {}", format::timestamp(&import.created_at))}
+            {import.finished_at.clone().map(|f| format!(" · finished {}", format::timestamp(&f)))}</p>
+        {import.error.clone().map(|e| view! { <p class="problem" role="alert">{e}</p> })}
+        {import.resolved_by.clone().map(|r| view! {
+            <p class="resolved" data-testid="resolved-by">{format!("{} by {} at {}",
+                if r.action == Resolution::Resume { "Resumed" } else { "Cancelled" }, r.by, format::timestamp(&r.at))}</p>
+        })}
+        <dl class="counts" data-testid="import-counts">
+            {counts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{format::count(v)}</dd></div> }).collect_view()}
+        </dl>
+        {(import.status == ImportStatus::Paused).then(|| view! { <RoadblockPanel import=import.clone() reload /> })}
+        {(!import.impact.apps.is_empty()).then(|| view! { <AffectedUsers import_id=import.id.clone() /> })}
+    }
+}
+
+#[component]
+fn RoadblockPanel(
+    import: ImportView,
+    reload: impl Fn() + Copy + Send + Sync + 'static,
+) -> impl IntoView {
+    let watch = RoadblockWatch::expect();
+    let roadblock = import.roadblock.clone();
+    let import_id = StoredValue::new(import.id.clone());
+    let import = StoredValue::new(import);
+    let confirming = RwSignal::new(None::<Resolution>);
+    let failure = RwSignal::new(None::<ApiError>);
+    let resolve = Action::new_local(move |action: &Resolution| {
+        let action = *action;
+        let id = import_id.get_value();
+        async move {
+            match action {
+                Resolution::Resume => api::resume(&id).await,
+                Resolution::Cancel => api::cancel(&id).await,
+            }
+        }
+    });
+    Effect::new(move |_| {
+        if let Some(result) = resolve.value().get() {
+            confirming.set(None);
+            watch.refresh();
+            match result {
+                Ok(_) => reload(),
+                Err(e) => failure.set(Some(e)),
+            }
+        }
+    });
+    let queued = move || watch.active().and_then(|s| s.queued).unwrap_or(0);
+    view! {
+        <section class="roadblock-panel" data-testid="roadblock-panel">
+            <h2>"Paused by an import safeguard"</h2>
+            {roadblock.map(|r| view! {
+                <p class="cause" data-testid="roadblock-cause">{cause_sentence(&r.cause)}"."</p>
+                <h3>"Every exceeded limit"</h3>
+                <table class="bars" data-testid="exceeded">
+                    <tbody>
+                        {r.exceeded.into_iter().map(|e| view! {
+                            <tr>
+                                <td>{match e.scope { Scope::App => format!("App level: {}", e.app_name.clone().unwrap_or_default()), Scope::Org => "Org level".to_owned() }}</td>
+                                <td><LimitBar population=e.population unassignments=e.unassignments limit=Some(e.limit) /></td>
+                                <td>{format!("{} of {} ({}); limit {} at {} %", format::count(e.unassignments), format::count(e.population), format::share(e.unassignments, e.population), format::count(e.limit), e.percent)}</td>
+                            </tr>
+                        }).collect_view()}
+                    </tbody>
+                </table>
+            })}
+            <p><a href="/safeguards" data-testid="increase-limit">"Increase the app assignment removal limit"</a></p>
+            {move || failure.get().map(|e| {
+                let message = if e.is_conflict() { "Someone else already resolved this import; the page shows where it is now." } else { "The action failed." };
+                view! { <div data-testid="resolve-failure"><p class="problem">{message}</p><ProblemView error=e /></div> }
+            })}
+            <div class="actions">
+                <button class="primary" data-testid="resume" on:click=move |_| confirming.set(Some(Resolution::Resume))>"Resume All Imports"</button>
+                <button class="danger" data-testid="cancel" on:click=move |_| confirming.set(Some(Resolution::Cancel))>"Cancel the Affected Import and Resume Other Imports"</button>
+            </div>
+            {move || confirming.get().map(|action| {
+                let text = import.with_value(|i| consequence(i, action, queued()));
+                let label = match action { Resolution::Resume => "Yes, resume all imports", Resolution::Cancel => "Yes, cancel this import" };
+                view! {
+                    <div class="confirm" role="dialog" aria-modal="false" aria-labelledby="confirm-text" data-testid="confirm">
+                        <p id="confirm-text">{text}</p>
+                        <button class="primary" data-testid="confirm-yes" disabled=move || resolve.pending().get()
+                            on:click=move |_| { failure.set(None); resolve.dispatch(action); }>{label}</button>
+                        <button on:click=move |_| confirming.set(None)>"Go back"</button>
+                    </div>
+                }
+            })}
+        </section>
+    }
+}
+
+/// The users the plan unassigns or deactivates, by name, searchable and paginated.
+#[component]
+fn AffectedUsers(import_id: String) -> impl IntoView {
+    let id = StoredValue::new(import_id);
+    let kind = RwSignal::new("unassign".to_owned());
+    let search = RwSignal::new(String::new());
+    let cursors = RwSignal::new(Vec::<Option<String>>::from([None]));
+    let changes = LocalResource::new(move || {
+        let kind = kind.get();
+        let after = cursors.get().last().cloned().flatten();
+        let id = id.get_value();
+        async move { api::changes(&id, Some(&kind), CHANGES_PAGE, after.as_deref()).await }
+    });
+    view! {
+        <section class="affected" data-testid="affected-users">
+            <h2>"Affected users"</h2>
+            <div class="row">
+                <label>"Show "
+                    <select on:change=move |ev| { cursors.set(vec![None]); kind.set(event_target_value(&ev)); }>
+                        <option value="unassign">"Unassignments"</option>
+                        <option value="deactivate">"Deactivations"</option>
+                    </select>
+                </label>
+                <label>"Search this page "<input data-testid="affected-search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) /></label>
+                <a class="button" href=move || api::changes_csv_url(&id.get_value(), Some(&kind.get())) download="changes.csv">"Download CSV"</a>
+            </div>
+            <Transition fallback=Loading>
+                {move || Suspend::new(async move {
+                    match changes.await {
+                        Ok(page) => {
+                            let next = page.next.clone();
+                            let rows = StoredValue::new(page.items);
+                            view! {
+                                <table data-testid="affected-table">
+                                    <thead><tr><th>"User"</th><th>"App"</th><th>"Cause"</th></tr></thead>
+                                    <tbody>
+                                        {move || {
+                                            let needle = search.get().to_lowercase();
+                                            rows.with_value(|rows| rows.iter()
+                                                .filter(|r| needle.is_empty() || r.login.to_lowercase().contains(&needle))
+                                                .map(|r| view! {
+                                                    <tr data-testid="affected-row">
+                                                        <td>{r.login.clone()}</td>
+                                                        <td>{r.app_name.clone().unwrap_or_default()}</td>
+                                                        <td>{r.cause.map(|c| c.as_str()).unwrap_or_default()}</td>
+                                                    </tr>
+                                                }).collect_view())
+                                        }}
+                                    </tbody>
+                                </table>
+                                <div class="pager">
+                                    <button disabled=move || cursors.with(|c| c.len() <= 1) on:click=move |_| cursors.update(|c| { c.pop(); })>"Previous"</button>
+                                    <button disabled=next.is_none() on:click=move |_| { let n = next.clone(); cursors.update(|c| c.push(n)); }>"Next"</button>
+                                </div>
+                            }.into_any()
+                        }
+                        Err(error) => view! { <ProblemView error /> }.into_any(),
+                    }
+                })}
+            </Transition>
+        </section>
+    }
+}

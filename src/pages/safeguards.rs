@@ -1,0 +1,46 @@
+//! The Safeguards page: the editor with its live preview over the paused, queued and recent
+//! imports.
+
+use crate::api::{self, ApiError};
+use crate::components::problem_view::ProblemView;
+use crate::components::safeguard_editor::SafeguardEditor;
+use crate::loading::Loading;
+use leptos::prelude::*;
+use safeguard_rules::api::{AppView, ImportView, SafeguardsView};
+
+/// How many completed imports the preview looks back over.
+const RECENT_IMPORTS: u32 = 200;
+
+/// Everything the editor needs, fetched together.
+pub async fn editor_data() -> Result<(SafeguardsView, Vec<AppView>, Vec<ImportView>), ApiError> {
+    let saved = api::safeguards().await?;
+    let apps = api::apps().await?;
+    let mut imports = api::imports(Some("paused"), None, 10, None).await?.items;
+    imports.extend(api::imports(Some("queued"), None, 100, None).await?.items);
+    imports.extend(
+        api::imports(Some("completed"), None, RECENT_IMPORTS, None)
+            .await?
+            .items,
+    );
+    Ok((saved, apps, imports))
+}
+
+#[component]
+pub fn Safeguards() -> impl IntoView {
+    let data = LocalResource::new(editor_data);
+    view! {
+        <h1>"Import safeguards"</h1>
+        <p class="lead">
+            "An import that would unassign more than these shares of app users is paused before it changes anything, "
+            "and every other import waits until an administrator resumes or cancels it."
+        </p>
+        <Transition fallback=Loading>
+            {move || Suspend::new(async move {
+                match data.await {
+                    Ok((saved, apps, imports)) => view! { <SafeguardEditor saved apps imports /> }.into_any(),
+                    Err(error) => view! { <ProblemView error /> }.into_any(),
+                }
+            })}
+        </Transition>
+    }
+}
