@@ -106,10 +106,15 @@ impl Server {
 }
 
 /// Headless Chromium through chromedriver on a free port. Call [`Browser::close`] at the end.
+/// One browser runs at a time: tests in one binary run in parallel, and two Chromiums on a
+/// two-core machine make timings flaky for no gain.
 pub struct Browser {
     pub client: Client,
     _driver: Child,
+    _turn: tokio::sync::SemaphorePermit<'static>,
 }
+
+static ONE_BROWSER_AT_A_TIME: tokio::sync::Semaphore = tokio::sync::Semaphore::const_new(1);
 
 fn free_port() -> Result<u16, Error> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
@@ -117,6 +122,7 @@ fn free_port() -> Result<u16, Error> {
 
 impl Browser {
     pub async fn start() -> Result<Self, Error> {
+        let turn = ONE_BROWSER_AT_A_TIME.acquire().await?;
         let driver_bin =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
         let chrome_bin = std::env::var("CHROME_BIN").unwrap_or_else(|_| "/usr/bin/chromium".into());
@@ -175,5 +181,80 @@ impl Browser {
     pub async fn close(self) -> Result<(), Error> {
         self.client.close().await?;
         Ok(())
+    }
+}
+
+/// Waits until an element matching `css` shows `needle` in its text; answers that text.
+pub async fn wait_for_text(
+    client: &Client,
+    css: &str,
+    needle: &str,
+    within: Duration,
+) -> Result<String, Error> {
+    let deadline = Instant::now() + within;
+    let mut last = String::new();
+    loop {
+        if let Ok(elements) = client.find_all(fantoccini::Locator::Css(css)).await {
+            for element in elements {
+                if let Ok(text) = element.text().await {
+                    if text.contains(needle) {
+                        return Ok(text);
+                    }
+                    last = text;
+                }
+            }
+        }
+        if Instant::now() > deadline {
+            return Err(format!(
+                "no {css} showed {needle:?} within {within:?}; last text: {last:?}"
+            )
+            .into());
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+/// Waits until no element matches `css`.
+pub async fn wait_gone(client: &Client, css: &str, within: Duration) -> Result<(), Error> {
+    let deadline = Instant::now() + within;
+    loop {
+        let found = client.find_all(fantoccini::Locator::Css(css)).await?;
+        if found.is_empty() {
+            return Ok(());
+        }
+        if Instant::now() > deadline {
+            return Err(format!("{css} was still there after {within:?}").into());
+        }
+        tokio::time::sleep(Duration::from_millis(150)).await;
+    }
+}
+
+impl Server {
+    /// GETs an API path (`/api/v1/...`) and answers its JSON.
+    pub async fn get(&self, path: &str) -> Result<serde_json::Value, Error> {
+        let response = reqwest::get(format!("{}{path}", self.url)).await?;
+        let status = response.status();
+        if !status.is_success() {
+            return Err(format!("GET {path} answered {status}: {}", response.text().await?).into());
+        }
+        Ok(response.json().await?)
+    }
+
+    /// POSTs an API path with a JSON body and answers the status and JSON.
+    pub async fn post(
+        &self,
+        path: &str,
+        body: &serde_json::Value,
+    ) -> Result<(u16, serde_json::Value), Error> {
+        let response = reqwest::Client::new()
+            .post(format!("{}{path}", self.url))
+            .json(body)
+            .send()
+            .await?;
+        let status = response.status().as_u16();
+        Ok((
+            status,
+            response.json().await.unwrap_or(serde_json::Value::Null),
+        ))
     }
 }

@@ -1,27 +1,102 @@
-//! The product as a person first meets it: the server serves the built console, and the page
-//! mounts in a real browser.
+//! The product as a person first meets it: the server serves the built console, the page mounts
+//! in a real browser, and every page of the navigation renders. Screenshots of each land in
+//! `artifacts/`.
 
 use fantoccini::Locator;
-use safeguard_e2e::{Browser, Server};
+use safeguard_e2e::{Browser, Server, wait_for_text};
 use std::time::Duration;
 
+const WAIT: Duration = Duration::from_secs(20);
+
 #[tokio::test]
-async fn the_served_console_mounts_in_chromium() {
-    let server = Server::start(false).await.unwrap();
+async fn every_page_renders_from_the_demo_org() {
+    let server = Server::start(true).await.unwrap();
     let browser = Browser::start().await.unwrap();
-    browser.client.goto(&server.url).await.unwrap();
-    let shell = browser
-        .client
+    let client = &browser.client;
+    client.goto(&server.url).await.unwrap();
+    client
         .wait()
-        .at_most(Duration::from_secs(20))
+        .at_most(WAIT)
         .for_element(Locator::Css("[data-testid=console]"))
         .await
         .expect("the console's shell never mounted");
-    let text = shell.text().await.unwrap();
-    assert!(text.contains("Safeguard"), "shell text: {text}");
-    browser.screenshot("first-page").await.unwrap();
 
-    // A deep link outside /api is answered with the console too, so bookmarks work.
+    let paused = server.get("/api/v1/roadblock").await.unwrap();
+    let paused_id = paused["import"]["id"].as_str().unwrap().to_owned();
+    let apps = server.get("/api/v1/apps").await.unwrap();
+    let first_app = apps[0]["id"].as_str().unwrap().to_owned();
+
+    let pages = [
+        (
+            "dashboard",
+            "/".to_owned(),
+            "[data-testid=dashboard-safeguards]",
+            "App level",
+        ),
+        (
+            "applications",
+            "/apps".to_owned(),
+            "[data-testid=apps-table]",
+            "Population",
+        ),
+        (
+            "app-provisioning",
+            format!("/apps/{first_app}"),
+            "[data-testid=safeguard-editor]",
+            "applies to all apps",
+        ),
+        (
+            "import-monitoring",
+            "/imports".to_owned(),
+            "[data-testid=imports-table]",
+            "paused",
+        ),
+        (
+            "import-paused",
+            format!("/imports/{paused_id}"),
+            "[data-testid=roadblock-panel]",
+            "safeguard",
+        ),
+        (
+            "safeguards",
+            "/safeguards".to_owned(),
+            "[data-testid=preview-limits]",
+            "Whole org",
+        ),
+        (
+            "system-log",
+            "/logs".to_owned(),
+            "[data-testid=log-results]",
+            "system.import",
+        ),
+    ];
+    for (name, path, css, needle) in pages {
+        client.goto(&format!("{}{path}", server.url)).await.unwrap();
+        wait_for_text(client, css, needle, WAIT)
+            .await
+            .unwrap_or_else(|e| panic!("page {name} ({path}): {e}"));
+        browser.screenshot(name).await.unwrap();
+    }
+
+    // A narrow phone-sized window still shows the banner and the navigation.
+    client.set_window_size(390, 844).await.unwrap();
+    client.goto(&server.url).await.unwrap();
+    wait_for_text(
+        client,
+        "[data-testid=roadblock-banner]",
+        "Import roadblock",
+        WAIT,
+    )
+    .await
+    .unwrap();
+    browser.screenshot("dashboard-390px").await.unwrap();
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_deep_link_loads_the_console_and_unknown_api_paths_answer_problems() {
+    let server = Server::start(false).await.unwrap();
+    let browser = Browser::start().await.unwrap();
     browser
         .client
         .goto(&format!("{}/imports/some-import", server.url))
@@ -30,9 +105,22 @@ async fn the_served_console_mounts_in_chromium() {
     browser
         .client
         .wait()
-        .at_most(Duration::from_secs(20))
+        .at_most(WAIT)
         .for_element(Locator::Css("[data-testid=console]"))
         .await
         .expect("a deep link did not load the console");
+    // The page itself asks the API for an import that does not exist and shows the problem.
+    wait_for_text(&browser.client, "[data-testid=problem]", "", WAIT)
+        .await
+        .unwrap();
     browser.close().await.unwrap();
+
+    let response = reqwest::get(format!("{}/api/v1/no-such-thing", server.url))
+        .await
+        .unwrap();
+    assert_eq!(response.status(), 404);
+    assert_eq!(
+        response.headers()["content-type"].to_str().unwrap(),
+        "application/problem+json"
+    );
 }

@@ -7,9 +7,7 @@
 //! `benches/` is not a bench target of its own).
 #![allow(dead_code)]
 
-use safeguard_rules::org::{
-    App, AppPopulation, Assignment, AssignmentSource, Profile, User, UserStatus,
-};
+use safeguard_rules::org::{App, AppPopulation, Assignment, AssignmentSource, User, UserStatus};
 use safeguard_rules::planner::PlanInput;
 use safeguard_rules::snapshot::SnapshotUser;
 use safeguard_rules::{AppId, UserId};

@@ -1,0 +1,119 @@
+//! Editing the safeguards with the live preview, and finding the roadblock in the System Log.
+
+use fantoccini::Locator;
+use safeguard_e2e::{Browser, Server, wait_for_text};
+use std::time::Duration;
+
+const WAIT: Duration = Duration::from_secs(20);
+
+#[tokio::test]
+async fn edit_a_percent_see_the_preview_change_save_and_it_persists() {
+    let server = Server::start(true).await.unwrap();
+    let browser = Browser::start().await.unwrap();
+    let client = &browser.client;
+    client
+        .goto(&format!("{}/safeguards", server.url))
+        .await
+        .unwrap();
+    wait_for_text(
+        client,
+        "[data-testid=preview-summary]",
+        "No paused, queued or recent import",
+        WAIT,
+    )
+    .await
+    .unwrap();
+
+    // At 100 % no app-level limit can be exceeded, so the paused import's verdict changes
+    // (or, if the org level stopped it, the org level is raised too).
+    let input = client
+        .find(Locator::Css("[data-testid=app-percent]"))
+        .await
+        .unwrap();
+    input.clear().await.unwrap();
+    input.send_keys("100").await.unwrap();
+    let org = client
+        .find(Locator::Css("[data-testid=org-percent]"))
+        .await
+        .unwrap();
+    org.clear().await.unwrap();
+    org.send_keys("100").await.unwrap();
+    wait_for_text(
+        client,
+        "[data-testid=preview-summary]",
+        "import would pass",
+        WAIT,
+    )
+    .await
+    .unwrap();
+    browser.screenshot("safeguards-preview").await.unwrap();
+
+    client
+        .find(Locator::Css("[data-testid=save]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(client, "[data-testid=save-outcome]", "Saved", WAIT)
+        .await
+        .unwrap();
+    client.refresh().await.unwrap();
+    let input = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=app-percent]"))
+        .await
+        .unwrap();
+    assert_eq!(input.prop("value").await.unwrap().as_deref(), Some("100"));
+    let saved = server.get("/api/v1/safeguards").await.unwrap();
+    assert_eq!(saved["appLevel"]["percent"], 100);
+    assert_eq!(saved["orgLevel"]["percent"], 100);
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn a_log_filter_finds_the_roadblock_event() {
+    let server = Server::start(true).await.unwrap();
+    let browser = Browser::start().await.unwrap();
+    let client = &browser.client;
+    client.goto(&format!("{}/logs", server.url)).await.unwrap();
+    let filter = client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=log-filter]"))
+        .await
+        .unwrap();
+    filter
+        .send_keys("eventType eq \"system.import.roadblock\"")
+        .await
+        .unwrap();
+    client
+        .find(Locator::Css("[data-testid=log-search]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    wait_for_text(
+        client,
+        "[data-testid=log-event]",
+        "system.import.roadblock",
+        WAIT,
+    )
+    .await
+    .unwrap();
+    let events = client
+        .find_all(Locator::Css("[data-testid=log-event]"))
+        .await
+        .unwrap();
+    for event in events {
+        let text = event.text().await.unwrap();
+        assert!(
+            text.contains("system.import.roadblock"),
+            "only roadblock events match: {text}"
+        );
+    }
+    browser.screenshot("system-log-roadblocks").await.unwrap();
+    browser.close().await.unwrap();
+}

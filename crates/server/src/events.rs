@@ -1,0 +1,276 @@
+//! The System Log events the rule book asks for, built in the Okta-like [`LogEvent`] shape.
+//!
+//! Each function builds one event; the pipeline stores it in the same transaction as the change
+//! it records, so the log never tells of a change that did not happen.
+
+use crate::actor::Actor;
+use crate::ids::new_uuid;
+use crate::storage::ImportRow;
+use safeguard_rules::api::{LogEvent, LogOutcome, LogTarget, SafeguardsView};
+use safeguard_rules::api::logs::DebugContext;
+use safeguard_rules::evaluator::{LimitCheck, Roadblock};
+use safeguard_rules::plan::Cause;
+use serde_json::{Map, Value, json};
+
+// One argument per field of the event's shape reads better than a builder here.
+#[allow(clippy::too_many_arguments)]
+fn event(
+    event_type: &str,
+    severity: &str,
+    message: String,
+    actor: &Actor,
+    target: Vec<LogTarget>,
+    outcome: LogOutcome,
+    debug: Value,
+    at: &str,
+) -> LogEvent {
+    let debug_data = match debug {
+        Value::Object(map) => map,
+        _ => Map::new(),
+    };
+    LogEvent {
+        uuid: new_uuid(),
+        published: at.to_owned(),
+        event_type: event_type.to_owned(),
+        severity: severity.to_owned(),
+        display_message: message,
+        actor: actor.to_log(),
+        target,
+        outcome,
+        debug_context: DebugContext { debug_data },
+    }
+}
+
+fn success() -> LogOutcome {
+    LogOutcome {
+        result: "SUCCESS".to_owned(),
+        reason: None,
+    }
+}
+
+fn target(id: &str, kind: &str, name: &str) -> LogTarget {
+    LogTarget {
+        id: id.to_owned(),
+        kind: kind.to_owned(),
+        display_name: name.to_owned(),
+    }
+}
+
+fn import_targets(import: &ImportRow) -> Vec<LogTarget> {
+    vec![
+        target(import.app_id.as_str(), "AppInstance", &import.app_name),
+        target(&import.id, "Import", &format!("Import from {}", import.app_name)),
+    ]
+}
+
+pub fn import_started(actor: &Actor, import: &ImportRow, at: &str) -> LogEvent {
+    event(
+        "system.import.start",
+        "INFO",
+        format!("Import from {} started", import.app_name),
+        actor,
+        import_targets(import),
+        success(),
+        json!({"importId": import.id, "appId": import.app_id, "scanned": import.counts.scanned}),
+        at,
+    )
+}
+
+/// The end of an import that ran: completed, or failed with the reason.
+pub fn import_completed(actor: &Actor, import: &ImportRow, at: &str) -> LogEvent {
+    let (outcome, severity, message) = match &import.error {
+        None => (
+            success(),
+            "INFO",
+            format!("Import from {} completed", import.app_name),
+        ),
+        Some(reason) => (
+            LogOutcome {
+                result: "FAILURE".to_owned(),
+                reason: Some(reason.clone()),
+            },
+            "ERROR",
+            format!("Import from {} failed", import.app_name),
+        ),
+    };
+    event(
+        "system.import.complete",
+        severity,
+        message,
+        actor,
+        import_targets(import),
+        outcome,
+        json!({
+            "importId": import.id,
+            "appId": import.app_id,
+            "status": import.status.as_str(),
+            "counts": import.counts,
+        }),
+        at,
+    )
+}
+
+fn limit_json(check: &LimitCheck) -> Value {
+    json!(check)
+}
+
+/// An import paused by a safeguard: the cause, every exceeded limit and the plan's counts.
+pub fn roadblock(actor: &Actor, import: &ImportRow, roadblock: &Roadblock, at: &str) -> LogEvent {
+    let cause = &roadblock.cause;
+    let scope = match cause.scope {
+        safeguard_rules::evaluator::Scope::App => "app",
+        safeguard_rules::evaluator::Scope::Org => "org",
+    };
+    let where_ = cause
+        .app_name
+        .as_deref()
+        .map_or_else(|| "the org".to_owned(), |name| format!("app {name}"));
+    event(
+        "system.import.roadblock",
+        "WARN",
+        format!(
+            "Import from {} paused: {} unassignments in {} exceed the {scope}-level limit of {} ({} % of {})",
+            import.app_name,
+            cause.unassignments,
+            where_,
+            cause.limit,
+            cause.percent,
+            cause.population
+        ),
+        actor,
+        import_targets(import),
+        LogOutcome {
+            result: "DENY".to_owned(),
+            reason: Some(format!("{scope}-level safeguard exceeded")),
+        },
+        json!({
+            "importId": import.id,
+            "appId": import.app_id,
+            "scope": scope,
+            "cause": limit_json(cause),
+            "limit": cause.limit,
+            "percent": cause.percent,
+            "population": cause.population,
+            "unassignments": cause.unassignments,
+            "exceeded": roadblock.exceeded.iter().map(limit_json).collect::<Vec<_>>(),
+            "counts": import.counts,
+            "impact": import.impact,
+        }),
+        at,
+    )
+}
+
+pub fn roadblock_resolved(actor: &Actor, import: &ImportRow, resumed: bool, at: &str) -> LogEvent {
+    let (event_type, message) = if resumed {
+        (
+            "system.import.roadblock.resume",
+            format!("Roadblock resumed: the import from {} is applied as planned and queued imports run", import.app_name),
+        )
+    } else {
+        (
+            "system.import.roadblock.cancel",
+            format!("Roadblock cancelled: the import from {} is cancelled and queued imports run", import.app_name),
+        )
+    };
+    event(
+        event_type,
+        "INFO",
+        message,
+        actor,
+        import_targets(import),
+        success(),
+        json!({"importId": import.id, "appId": import.app_id}),
+        at,
+    )
+}
+
+fn settings_json(view: &SafeguardsView) -> Value {
+    json!(view)
+}
+
+pub fn safeguards_updated(
+    actor: &Actor,
+    old: &SafeguardsView,
+    new: &SafeguardsView,
+    at: &str,
+) -> LogEvent {
+    event(
+        "system.import.safeguard.update",
+        "INFO",
+        format!(
+            "Import safeguards changed: app level {} {} % -> {} {} %, org level {} {} % -> {} {} %",
+            on_off(old.app_level.enabled),
+            old.app_level.percent,
+            on_off(new.app_level.enabled),
+            new.app_level.percent,
+            on_off(old.org_level.enabled),
+            old.org_level.percent,
+            on_off(new.org_level.enabled),
+            new.org_level.percent,
+        ),
+        actor,
+        vec![target("safeguards", "ImportSafeguards", "Import safeguards")],
+        success(),
+        json!({
+            "old": settings_json(old),
+            "new": settings_json(new),
+            "changedBy": actor.id,
+        }),
+        at,
+    )
+}
+
+fn on_off(enabled: bool) -> &'static str {
+    if enabled { "on" } else { "off" }
+}
+
+pub fn user_deactivated(
+    actor: &Actor,
+    import: &ImportRow,
+    user_id: &str,
+    login: &str,
+    at: &str,
+) -> LogEvent {
+    event(
+        "user.lifecycle.deactivate",
+        "INFO",
+        format!("User {login} deactivated: removed from {}", import.app_name),
+        actor,
+        vec![
+            target(user_id, "User", login),
+            target(import.app_id.as_str(), "AppInstance", &import.app_name),
+        ],
+        success(),
+        json!({"importId": import.id, "appId": import.app_id}),
+        at,
+    )
+}
+
+pub fn membership_removed(
+    actor: &Actor,
+    import: &ImportRow,
+    user: (&str, &str),
+    app: (&str, &str),
+    cause: Option<Cause>,
+    at: &str,
+) -> LogEvent {
+    let (user_id, login) = user;
+    let (app_id, app_name) = app;
+    event(
+        "application.user_membership.remove",
+        "INFO",
+        format!("User {login} unassigned from {app_name}"),
+        actor,
+        vec![
+            target(user_id, "User", login),
+            target(app_id, "AppInstance", app_name),
+        ],
+        success(),
+        json!({
+            "importId": import.id,
+            "sourceAppId": import.app_id,
+            "cause": cause.map(Cause::as_str),
+        }),
+        at,
+    )
+}
