@@ -167,6 +167,7 @@ impl Browser {
         Ok(Self {
             client,
             _driver: driver,
+            _turn: turn,
         })
     }
 

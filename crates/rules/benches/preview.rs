@@ -100,6 +100,16 @@ fn preview(c: &mut Criterion) {
             (comparison.would_now_pause, comparison.would_now_pass)
         })
     });
+    // The floor: reading each import's counts once, with no rule applied. The preview streams
+    // 10,000 x 50 app impacts (one cache line each) through memory, so this is its lower bound.
+    group.bench_function("floor_sum_unassignments_10k_x_50", |b| {
+        b.iter(|| {
+            imports
+                .iter()
+                .map(|(_, i)| black_box(i).total_unassignments())
+                .sum::<u64>()
+        })
+    });
     group.finish();
 }
 
