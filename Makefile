@@ -40,5 +40,9 @@ test-native:
 	$(ENV) && cargo build -p safeguard-server
 	$(ENV) && cargo test --workspace
 
-bench:
+## make bench: every benchmark; figures in BENCHMARKS.md.
+bench: tools console
 	$(ENV) && cargo bench -p safeguard-rules
+	scripts/measure-console.sh
+	$(ENV) && cargo test -p safeguard-console --release --target wasm32-unknown-unknown \
+		--features browser-bench --test preview_speed -- --nocapture

@@ -31,6 +31,7 @@ pub struct PreviewRow {
 /// sentences that call out what would be different.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Preview {
+    /// The paused and queued imports, and past imports whose verdict would change.
     pub rows: Vec<PreviewRow>,
     pub differences: Vec<String>,
 }
@@ -55,6 +56,9 @@ fn verdict(decision: Option<Exceeded<'_>>) -> String {
         },
     }
 }
+
+/// How many rows the preview table shows at most.
+pub const MAX_ROWS: usize = 100;
 
 /// Compares `saved` and `proposed` over `imports` (paused, queued and past ones).
 pub fn preview(saved: &Settings, proposed: &Settings, imports: &[ImportView]) -> Preview {
@@ -90,6 +94,12 @@ pub fn preview(saved: &Settings, proposed: &Settings, imports: &[ImportView]) ->
             _ if changed && outcome.proposed.is_some() => past_now_pause += 1,
             _ if changed => past_now_pass += 1,
             _ => {}
+        }
+        // The table shows what an administrator acts on: the paused and queued imports, and
+        // the past ones whose verdict would change (the first few; the sentences count them all).
+        let current = matches!(import.status, ImportStatus::Paused | ImportStatus::Queued);
+        if !current && (!changed || rows.len() >= MAX_ROWS) {
+            continue;
         }
         rows.push(PreviewRow {
             import_id: import.id.clone(),

@@ -10,7 +10,15 @@ pub const ACTIVATION_MINIMUM: u64 = 100;
 /// Whether `unassignments` out of `population` trip a safeguard at `percent`:
 /// `100 * unassignments > percent * population`. "More than" is strict.
 pub fn exceeds(percent: u8, population: u64, unassignments: u64) -> bool {
-    100 * u128::from(unassignments) > u128::from(percent) * u128::from(population)
+    // Both products fit in u64 for any real org; u128 is kept for the rest because WebAssembly
+    // emulates 128-bit multiplication, and the preview runs this half a million times a keystroke.
+    match (
+        unassignments.checked_mul(100),
+        population.checked_mul(u64::from(percent)),
+    ) {
+        (Some(counted), Some(allowed)) => counted > allowed,
+        _ => 100 * u128::from(unassignments) > u128::from(percent) * u128::from(population),
+    }
 }
 
 /// The largest count that passes: `floor(percent * population / 100)`.

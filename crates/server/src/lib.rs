@@ -1,1 +1,46 @@
-//! placeholder
+//! Safeguard's server: the HTTP API and console on one port, SQLite storage, the import pipeline
+//! with its safeguards and roadblock, and the System Log.
+//!
+//! - [`routes`]: the API, one module per resource, and the console's static files.
+//! - [`pipeline`]: snapshot -> plan -> check -> apply or pause; [`roadblock`]: the queue,
+//!   resume, cancel and draining. All rule logic comes from the `safeguard-rules` crate.
+//! - [`sources`]: where snapshots come from (CSV and JSON uploads today).
+//! - [`storage`]: every SQL statement; one writer connection, read-only readers (WAL).
+//! - [`events`]: the System Log events; [`error`]: `AppError`, the problem answers.
+//! - [`demo`]: the demo org of `--demo`; [`cli`]: the command line.
+//!
+//! Tests drive the real router: [`app`] with an [`AppState`] over a SQLite file.
+
+pub mod actor;
+pub mod cli;
+pub mod clock;
+pub mod demo;
+pub mod error;
+pub mod events;
+pub mod ids;
+pub mod pipeline;
+pub mod roadblock;
+pub mod routes;
+pub mod sources;
+pub mod state;
+pub mod storage;
+
+pub use state::{AppState, Config};
+
+use axum::extract::DefaultBodyLimit;
+use axum::{Extension, Router};
+use routes::extract::BodyLimit;
+use tower_http::trace::TraceLayer;
+
+/// The whole server: the API, `/api/v1/openapi.json`, problem answers for unknown `/api` paths
+/// and wrong methods, and the console for every other path.
+pub fn app(state: AppState) -> Router {
+    let (api, _document) = routes::api_router().split_for_parts();
+    let limit = state.config.max_body_bytes;
+    api.merge(routes::console::fallback(&state.config.console_dir))
+        .method_not_allowed_fallback(routes::console::method_not_allowed)
+        .layer(Extension(BodyLimit(limit)))
+        .layer(DefaultBodyLimit::max(limit))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}

@@ -1,1 +1,103 @@
-fn main() {}
+//! `safeguard`: the server binary. Only the command line lives here; see the library.
+
+use clap::Parser;
+use safeguard_server::cli::{Cli, Command, ServeArgs};
+use safeguard_server::clock::Clock;
+use safeguard_server::pipeline::Pipeline;
+use safeguard_server::storage::Store;
+use safeguard_server::{AppState, Config, app, demo};
+use std::io::Write;
+use std::process::ExitCode;
+use std::sync::Arc;
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() -> ExitCode {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
+        )
+        .with_writer(std::io::stderr)
+        .init();
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Serve(args) => serve(args).await,
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => {
+            tracing::error!("{error}");
+            eprintln!("safeguard: {error}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    let db = args.db.clone();
+    let pipeline = tokio::task::spawn_blocking(move || -> Result<Pipeline, Box<dyn std::error::Error + Send + Sync>> {
+        let store = Arc::new(Store::open(&db)?);
+        let pipeline = Pipeline::new(store, Clock::System);
+        let interrupted = pipeline.recover()?;
+        if interrupted > 0 {
+            tracing::warn!(interrupted, "imports interrupted by the last stop were marked failed");
+        }
+        if args.demo {
+            demo::fill_if_empty(&pipeline)?;
+        }
+        Ok(pipeline)
+    })
+    .await?
+    .map_err(|e| e.to_string())?;
+
+    let state = AppState::new(
+        pipeline,
+        Config {
+            max_body_bytes: args.max_body_bytes,
+            console_dir: args.console_dir,
+        },
+    );
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let address = listener.local_addr()?;
+    {
+        let mut out = std::io::stdout().lock();
+        writeln!(out, "Safeguard listening on http://{address}")?;
+        out.flush()?;
+    }
+    tracing::info!(%address, db = %args.db.display(), "serving");
+    axum::serve(listener, app(state))
+        .with_graceful_shutdown(shutdown_signal())
+        .await?;
+    tracing::info!("stopped");
+    Ok(())
+}
+
+/// Ctrl-C or SIGTERM. Requests in flight finish; a plan being applied finishes too, because the
+/// runtime waits for its blocking thread before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if let Err(error) = tokio::signal::ctrl_c().await {
+            tracing::error!(%error, "cannot listen for Ctrl-C");
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(error) => {
+                tracing::error!(%error, "cannot listen for SIGTERM");
+                std::future::pending::<()>().await;
+            }
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down");
+}

@@ -1,7 +1,7 @@
-//! The large import the benchmarks plan: one app of `population` app users, a snapshot that keeps
-//! all but `removed_percent` of them (1 % of all users with a changed title) and adds as many new
-//! hires as it removed, so the snapshot is as long as the app. Deterministic, built once, outside
-//! any timed loop.
+//! The large import the benchmarks plan: one app (a profile source that does not deactivate) of
+//! `population` app users, and a source that keeps all but `removed_percent` of them (1 % of all
+//! users with a changed title) and adds as many new hires as it removed, so the snapshot is as
+//! long as the app. Deterministic, built once, outside any timed loop.
 //!
 //! Pulled into a bench with `#[path = "support/workload.rs"] mod workload;` (a folder under
 //! `benches/` is not a bench target of its own).
@@ -70,8 +70,52 @@ fn source_user(n: usize, title_shift: usize) -> SnapshotUser {
     }
 }
 
+/// The users the source lists: all but every `100 / removed_percent`-th of the app's
+/// `population` users, then as many new hires as were removed.
+pub fn source(population: usize, removed_percent: usize) -> impl Iterator<Item = SnapshotUser> {
+    let every = 100 / removed_percent.max(1);
+    let removed = population / every;
+    let kept = (0..population)
+        .filter(move |n| n % every != every - 1)
+        .map(|n| source_user(n, usize::from(n % 100 == 0)));
+    kept.chain((population..population + removed).map(|n| source_user(n, 0)))
+}
+
+/// The source as the CSV file an HR system would send:
+/// `externalId,login,firstName,lastName,email,department,title`. Written row by row, without
+/// holding the snapshot.
+pub fn csv(population: usize, removed_percent: usize) -> Vec<u8> {
+    let mut out = String::with_capacity(population * 110);
+    out.push_str("externalId,login,firstName,lastName,email,department,title\n");
+    for user in source(population, removed_percent) {
+        let attr = |name: &str| user.attributes.get(name).map_or("", String::as_str);
+        // Writing to a String cannot fail.
+        let _ = writeln!(
+            out,
+            "{},{},{},{},{},{},{}",
+            user.external_id,
+            user.login,
+            user.first_name.as_deref().unwrap_or(""),
+            user.last_name.as_deref().unwrap_or(""),
+            user.email.as_deref().unwrap_or(""),
+            attr("department"),
+            attr("title"),
+        );
+    }
+    out.into_bytes()
+}
+
 impl Workload {
+    /// The org (one app of `population` users) and the snapshot of its source.
     pub fn new(population: usize, removed_percent: usize) -> Self {
+        let mut workload = Self::org(population);
+        workload.snapshot = source(population, removed_percent).collect();
+        workload.removed = population / (100 / removed_percent.max(1));
+        workload
+    }
+
+    /// The org only, for benches that read the snapshot from a CSV file.
+    pub fn org(population: usize) -> Self {
         let app = App {
             id: AppId::from("0oa-workday"),
             name: "Workday".to_owned(),
@@ -100,21 +144,13 @@ impl Workload {
             app_name: app.name.clone(),
             population: population as u64,
         }];
-        // Every tenth user leaves (10 %); as many new hires join after the last user.
-        let every = 100 / removed_percent.max(1);
-        let kept = (0..population).filter(|n| n % every != every - 1);
-        let removed = population - kept.clone().count();
-        let mut snapshot: Vec<SnapshotUser> = kept
-            .map(|n| source_user(n, usize::from(n % 100 == 0)))
-            .collect();
-        snapshot.extend((population..population + removed).map(|n| source_user(n, 0)));
         Self {
             app,
             users,
             assignments,
             populations,
-            snapshot,
-            removed,
+            snapshot: Vec::new(),
+            removed: 0,
         }
     }
 
@@ -131,29 +167,6 @@ impl Workload {
             group_rules: &[],
             snapshot,
         }
-    }
-
-    /// The snapshot as the CSV file an HR system would send:
-    /// `externalId,login,firstName,lastName,email,department,title`.
-    pub fn csv(&self) -> Vec<u8> {
-        let mut out = String::with_capacity(self.snapshot.len() * 110);
-        out.push_str("externalId,login,firstName,lastName,email,department,title\n");
-        for user in &self.snapshot {
-            let attr = |name: &str| user.attributes.get(name).map_or("", String::as_str);
-            // Writing to a String cannot fail.
-            let _ = writeln!(
-                out,
-                "{},{},{},{},{},{},{}",
-                user.external_id,
-                user.login,
-                user.first_name.as_deref().unwrap_or(""),
-                user.last_name.as_deref().unwrap_or(""),
-                user.email.as_deref().unwrap_or(""),
-                attr("department"),
-                attr("title"),
-            );
-        }
-        out.into_bytes()
     }
 }
 

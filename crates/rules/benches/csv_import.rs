@@ -1,0 +1,78 @@
+//! A CSV import end to end in the rules crate: a 1,000,000-row file (externalId, login,
+//! firstName, lastName, email, department, title) read with `read_csv`, planned against an app
+//! of 1,000,000 app users of which 10 % are missing from the file, and checked with `evaluate`.
+//! Beside it the floor: the `csv` crate alone reading the same bytes into `StringRecord`s.
+//! Goal: the whole import under 2x the floor.
+//!
+//! `cargo bench -p safeguard-rules --bench csv_import`
+
+#[path = "support/workload.rs"]
+mod workload;
+
+use criterion::{Criterion, black_box, criterion_group, criterion_main};
+use safeguard_rules::evaluator::evaluate;
+use safeguard_rules::planner::plan_import;
+use safeguard_rules::settings::Settings;
+use safeguard_rules::snapshot::{Origin, validate};
+use safeguard_rules::snapshot_csv::read_csv;
+use std::time::Duration;
+use workload::Workload;
+
+const ROWS: usize = 1_000_000;
+
+/// What the `csv` crate does on its own: every record of the file, read into one reused
+/// `StringRecord` (UTF-8 checked), as `read_csv` reads them.
+fn csv_floor(bytes: &[u8]) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0;
+    while reader.read_record(&mut record).unwrap_or(false) {
+        rows += 1;
+    }
+    rows
+}
+
+fn import_csv(c: &mut Criterion) {
+    let org = Workload::org(ROWS);
+    let bytes = workload::csv(ROWS, 10);
+    let settings = Settings::default();
+    // Check once, outside the timed loops, that each bench does what it says.
+    assert_eq!(csv_floor(&bytes), ROWS);
+    let users = read_csv(&bytes).expect("a valid file");
+    let plan = plan_import(org.input_with(&users));
+    assert_eq!(plan.counts.unassigned, 100_000);
+    assert!(
+        !evaluate(&settings, &plan.impact, &org.app.id).is_pause(),
+        "10 % is within 20 %"
+    );
+    drop((users, plan));
+
+    let mut group = c.benchmark_group("csv_import");
+    group.sample_size(10);
+    group.warm_up_time(Duration::from_secs(1));
+    group.measurement_time(Duration::from_secs(15));
+    group.bench_function("floor_csv_crate_string_records_1m", |b| {
+        b.iter(|| csv_floor(black_box(&bytes)))
+    });
+    group.bench_function("read_csv_1m", |b| b.iter(|| read_csv(black_box(&bytes))));
+    // Part of read_csv: the check that ids and logins are present and unique.
+    let parsed = read_csv(&bytes).expect("a valid file");
+    group.bench_function("validate_1m", |b| {
+        b.iter(|| validate(black_box(&parsed), Origin::CsvRow))
+    });
+    drop(parsed);
+    group.bench_function("read_csv_plan_evaluate_1m", |b| {
+        b.iter(|| {
+            let users = read_csv(black_box(&bytes)).expect("a valid file");
+            let plan = plan_import(org.input_with(&users));
+            evaluate(&settings, &plan.impact, &org.app.id)
+        })
+    });
+    group.finish();
+}
+
+criterion_group!(benches, import_csv);
+criterion_main!(benches);

@@ -1,0 +1,163 @@
+//! `/api/v1/apps`: the org's apps, their populations and their users.
+
+use crate::error::AppError;
+use crate::ids::new_id;
+use crate::routes::extract::{ApiPath, ApiQuery, CurrentActor, JsonBody};
+use crate::routes::pagination::{PageRequest, page_response};
+use crate::state::AppState;
+use axum::Json;
+use axum::extract::State;
+use axum::http::{StatusCode, Uri, header};
+use axum::response::{IntoResponse, Response};
+use safeguard_rules::AppId;
+use safeguard_rules::api::{AppUserView, AppView, NewApp, Problem};
+use safeguard_rules::org::App;
+use safeguard_rules::validation::FieldError;
+use serde::Deserialize;
+use utoipa::IntoParams;
+
+/// `limit` and `after` of a list.
+#[derive(Debug, Default, Deserialize, IntoParams)]
+#[into_params(parameter_in = Query)]
+pub struct PageQuery {
+    /// Page size, 1 to 1000 (default 50).
+    #[param(value_type = Option<u32>)]
+    pub limit: Option<String>,
+    /// The cursor from the previous page's `Link` header.
+    pub after: Option<String>,
+}
+
+/// The apps, newest first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/apps",
+    tag = "apps",
+    params(PageQuery),
+    responses(
+        (status = 200, description = "The apps; `Link: <...>; rel=\"next\"` while more remain", body = Vec<AppView>),
+        (status = 400, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn list_apps(
+    State(state): State<AppState>,
+    uri: Uri,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Response, AppError> {
+    let page = PageRequest::parse(query.limit.as_deref(), query.after.as_deref())?;
+    let rows = state
+        .read(move |db| Ok(db.app_views(page.fetch(), page.after)?))
+        .await?;
+    Ok(page_response(&uri, page, rows))
+}
+
+/// Adds an app.
+#[utoipa::path(
+    post,
+    path = "/api/v1/apps",
+    tag = "apps",
+    request_body = NewApp,
+    responses(
+        (status = 201, description = "The app", body = AppView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn create_app(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    JsonBody(new): JsonBody<NewApp>,
+) -> Result<Response, AppError> {
+    let name = new.name.trim().to_owned();
+    let mut errors = Vec::new();
+    if name.is_empty() {
+        errors.push(FieldError::new("name", "is required"));
+    } else if name.chars().count() > 200 {
+        errors.push(FieldError::new("name", "is longer than 200 characters"));
+    }
+    if new.deactivate_on_remove && !new.profile_source {
+        errors.push(FieldError::new(
+            "deactivateOnRemove",
+            "only a profile source can deactivate users removed from it; set profileSource too",
+        ));
+    }
+    if !errors.is_empty() {
+        return Err(AppError::invalid("The app is invalid; nothing was created.", errors));
+    }
+    let app = App {
+        id: AppId(new_id("app")),
+        name,
+        profile_source: new.profile_source,
+        deactivate_on_remove: new.deactivate_on_remove,
+    };
+    let view = state
+        .blocking(move |pipeline| {
+            let at = pipeline.clock().stamp();
+            pipeline.store().writer().transaction(|db| {
+                db.insert_app(&app, &actor, &at)?;
+                db.app_view(app.id.as_str())?.ok_or_else(|| {
+                    AppError::internal(std::io::Error::other("a created app is missing"))
+                })
+            })
+        })
+        .await?;
+    let location = format!("/api/v1/apps/{}", view.id);
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(view),
+    )
+        .into_response())
+}
+
+/// One app, with its population.
+#[utoipa::path(
+    get,
+    path = "/api/v1/apps/{appId}",
+    tag = "apps",
+    params(("appId" = String, Path, description = "The app's id")),
+    responses(
+        (status = 200, description = "The app", body = AppView),
+        (status = 404, description = "No such app", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn get_app(
+    State(state): State<AppState>,
+    ApiPath(app_id): ApiPath<String>,
+) -> Result<Json<AppView>, AppError> {
+    let view = state
+        .read(move |db| db.app_view(&app_id)?.ok_or_else(|| unknown_app(&app_id)))
+        .await?;
+    Ok(Json(view))
+}
+
+pub fn unknown_app(id: &str) -> AppError {
+    AppError::NotFound(format!("No app has the id \"{id}\"."))
+}
+
+/// The app's users, most recently assigned first.
+#[utoipa::path(
+    get,
+    path = "/api/v1/apps/{appId}/users",
+    tag = "apps",
+    params(("appId" = String, Path, description = "The app's id"), PageQuery),
+    responses(
+        (status = 200, description = "The app users; `Link` while more remain", body = Vec<AppUserView>),
+        (status = 400, description = "Invalid limit or cursor", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such app", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn app_users(
+    State(state): State<AppState>,
+    uri: Uri,
+    ApiPath(app_id): ApiPath<String>,
+    ApiQuery(query): ApiQuery<PageQuery>,
+) -> Result<Response, AppError> {
+    let page = PageRequest::parse(query.limit.as_deref(), query.after.as_deref())?;
+    let rows = state
+        .read(move |db| {
+            db.app(&app_id)?.ok_or_else(|| unknown_app(&app_id))?;
+            Ok(db.app_users(&app_id, page.fetch(), page.after)?)
+        })
+        .await?;
+    Ok(page_response(&uri, page, rows))
+}

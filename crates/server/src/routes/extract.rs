@@ -1,0 +1,135 @@
+//! Extractors whose every rejection is an [`AppError`] problem, never axum's plain text.
+
+use crate::actor::Actor;
+use crate::error::AppError;
+use crate::sources::json_reason;
+use axum::body::Bytes;
+use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::extract::{FromRequest, FromRequestParts, Request};
+use axum::http::{HeaderMap, StatusCode, header, request::Parts};
+use serde::de::DeserializeOwned;
+use serde_json::error::Category;
+
+/// `axum::extract::Query` answering problems.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Query), rejection(AppError))]
+pub struct ApiQuery<T>(pub T);
+
+/// `axum::extract::Path` answering problems.
+#[derive(FromRequestParts)]
+#[from_request(via(axum::extract::Path), rejection(AppError))]
+pub struct ApiPath<T>(pub T);
+
+impl From<QueryRejection> for AppError {
+    fn from(rejection: QueryRejection) -> Self {
+        AppError::bad_request(format!("The query string cannot be read: {}", rejection.body_text()))
+    }
+}
+
+impl From<PathRejection> for AppError {
+    fn from(rejection: PathRejection) -> Self {
+        AppError::bad_request(format!("The path cannot be read: {}", rejection.body_text()))
+    }
+}
+
+impl From<BytesRejection> for AppError {
+    fn from(rejection: BytesRejection) -> Self {
+        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            // The limit itself is filled in by `read_body`, which knows it.
+            AppError::PayloadTooLarge(0)
+        } else {
+            AppError::bad_request(format!("The body cannot be read: {}", rejection.body_text()))
+        }
+    }
+}
+
+/// The body of a request, within the configured limit.
+pub async fn read_body(request: Request, limit: usize) -> Result<Bytes, AppError> {
+    match Bytes::from_request(request, &()).await {
+        Ok(bytes) => Ok(bytes),
+        Err(rejection) => Err(match AppError::from(rejection) {
+            AppError::PayloadTooLarge(_) => AppError::PayloadTooLarge(limit as u64),
+            other => other,
+        }),
+    }
+}
+
+/// The media type of a request, lowercased, without parameters (`text/csv; charset=utf-8` ->
+/// `text/csv`).
+pub fn media_type(headers: &HeaderMap) -> Option<String> {
+    let value = headers.get(header::CONTENT_TYPE)?.to_str().ok()?;
+    let essence = value.split(';').next()?.trim().to_ascii_lowercase();
+    (!essence.is_empty()).then_some(essence)
+}
+
+pub fn is_json(media_type: &str) -> bool {
+    media_type == "application/json" || media_type.ends_with("+json")
+}
+
+/// A JSON body: 415 when it is not declared JSON, 413 over the limit, 400 with line and column
+/// when it is not JSON, 422 when it is JSON of the wrong shape.
+pub struct JsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let declared = media_type(request.headers());
+        if !declared.as_deref().is_some_and(is_json) {
+            return Err(AppError::UnsupportedMediaType(format!(
+                "Send this body as application/json (got {}).",
+                declared.unwrap_or_else(|| "no Content-Type".to_owned())
+            )));
+        }
+        let limit = body_limit(&request);
+        let bytes = read_body(request, limit).await?;
+        parse_json(&bytes).map(JsonBody)
+    }
+}
+
+/// The body limit a request was given, from the state's configuration (set by the router as a
+/// request extension).
+fn body_limit(request: &Request) -> usize {
+    request
+        .extensions()
+        .get::<BodyLimit>()
+        .map_or(crate::state::DEFAULT_MAX_BODY_BYTES, |l| l.0)
+}
+
+/// The configured body limit, carried to extractors as a request extension.
+#[derive(Clone, Copy, Debug)]
+pub struct BodyLimit(pub usize);
+
+pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
+    if let Err(e) = std::str::from_utf8(bytes) {
+        return Err(AppError::bad_request(format!(
+            "The body is not valid UTF-8 (at byte {}).",
+            e.valid_up_to()
+        )));
+    }
+    serde_json::from_slice(bytes).map_err(|e| {
+        let place = format!("at line {}, column {}", e.line(), e.column());
+        match e.classify() {
+            Category::Data => AppError::invalid(
+                format!("The body is JSON but not what this endpoint takes: {} ({place}).", json_reason(&e)),
+                Vec::new(),
+            ),
+            _ => AppError::bad_request(format!(
+                "The body is not valid JSON {place}: {}.",
+                json_reason(&e)
+            )),
+        }
+    })
+}
+
+/// Who is asking. Until sign-in exists every request acts as the administrator; sign-in will
+/// read the session cookie or API token here.
+pub struct CurrentActor(pub Actor);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentActor {
+    type Rejection = AppError;
+
+    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(CurrentActor(Actor::administrator()))
+    }
+}

@@ -1,0 +1,88 @@
+//! What every handler shares: the pipeline (and through it the store and the clock) and the
+//! server's configuration.
+
+use crate::error::AppError;
+use crate::pipeline::{Pipeline, PipelineError};
+use crate::storage::{Db, Store};
+use safeguard_rules::api::ImportView;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+/// The body limit when none is configured: 64 MiB.
+pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Requests with a larger body are answered 413.
+    pub max_body_bytes: usize,
+    /// The built console (Trunk's `dist`): static files, and `index.html` for deep links.
+    pub console_dir: PathBuf,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            console_dir: PathBuf::from("dist"),
+        }
+    }
+}
+
+#[derive(Clone)]
+pub struct AppState {
+    pub pipeline: Arc<Pipeline>,
+    pub config: Arc<Config>,
+}
+
+/// How a pipeline call answers: once, with the import, possibly before it has finished.
+pub type Reply = Box<dyn FnOnce(Result<ImportView, PipelineError>) + Send>;
+
+impl AppState {
+    pub fn new(pipeline: Pipeline, config: Config) -> Self {
+        Self {
+            pipeline: Arc::new(pipeline),
+            config: Arc::new(config),
+        }
+    }
+
+    pub fn store(&self) -> &Store {
+        self.pipeline.store()
+    }
+
+    /// Runs a read on a blocking thread, on a read-only connection.
+    pub async fn read<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Db<'_>) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let pipeline = self.pipeline.clone();
+        tokio::task::spawn_blocking(move || pipeline.store().read(f)).await?
+    }
+
+    /// Runs `f` on a blocking thread with the pipeline.
+    pub async fn blocking<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&Pipeline) -> Result<T, AppError> + Send + 'static,
+    ) -> Result<T, AppError> {
+        let pipeline = self.pipeline.clone();
+        tokio::task::spawn_blocking(move || f(&pipeline)).await?
+    }
+
+    /// Runs a pipeline step that replies before it is done (a large plan is applied after the
+    /// answer; resolving a roadblock drains the queue after it). Answers as soon as `reply` is
+    /// called; the step goes on on its blocking thread.
+    pub async fn with_reply(
+        &self,
+        f: impl FnOnce(&Pipeline, Reply) + Send + 'static,
+    ) -> Result<ImportView, AppError> {
+        let (sender, receiver) = tokio::sync::oneshot::channel();
+        let pipeline = self.pipeline.clone();
+        tokio::task::spawn_blocking(move || {
+            let reply: Reply = Box::new(move |result| {
+                // The client may have gone away; the step goes on regardless.
+                let _ = sender.send(result);
+            });
+            f(&pipeline, reply);
+        });
+        Ok(receiver.await.map_err(AppError::internal)??)
+    }
+}
