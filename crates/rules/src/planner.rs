@@ -75,10 +75,10 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
     }
     let mut states = vec![UserState::default(); input.users.len()];
     for assignment in input.assignments {
-        if assignment.app_id == app.id {
-            if let Some(&i) = by_id.get(assignment.user_id.as_str()) {
-                states[i].in_app = Some(&assignment.source);
-            }
+        if assignment.app_id == app.id
+            && let Some(&i) = by_id.get(assignment.user_id.as_str())
+        {
+            states[i].in_app = Some(&assignment.source);
         }
     }
 
@@ -181,10 +181,10 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
             if assignment.app_id == app.id {
                 continue;
             }
-            if let Some(&i) = by_id.get(assignment.user_id.as_str()) {
-                if let Some(list) = reached.get_mut(&i) {
-                    list.push(assignment);
-                }
+            if let Some(&i) = by_id.get(assignment.user_id.as_str())
+                && let Some(list) = reached.get_mut(&i)
+            {
+                list.push(assignment);
             }
         }
     }

@@ -1,9 +1,11 @@
 //! A snapshot: the full list of users a source says it has, as an import reads it.
 
 use crate::org::Profile;
+use crate::planner::fold_login;
 use crate::validation::FieldError;
+use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 
 /// One user of a snapshot. `external_id` and `login` are required and unique in the snapshot.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,8 +70,11 @@ impl Origin {
 pub fn validate(users: &[SnapshotUser], origin: Origin) -> Result<(), Vec<FieldError>> {
     const MAX_REPORTED: usize = 100;
     let mut errors = Vec::new();
-    let mut external_ids: HashMap<&str, usize> = HashMap::with_capacity(users.len());
-    let mut logins: HashMap<String, usize> = HashMap::with_capacity(users.len());
+    let mut external_ids: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(users.len(), Default::default());
+    // Folded the way the planner folds them, borrowing the (usual) already-lowercase logins.
+    let mut logins: HashMap<std::borrow::Cow<'_, str>, usize> =
+        HashMap::with_capacity_and_hasher(users.len(), Default::default());
     for (i, user) in users.iter().enumerate() {
         if errors.len() >= MAX_REPORTED {
             break;
@@ -88,7 +93,7 @@ pub fn validate(users: &[SnapshotUser], origin: Origin) -> Result<(), Vec<FieldE
         }
         if user.login.trim().is_empty() {
             errors.push(FieldError::new(origin.place(i, "login"), "is empty"));
-        } else if let Some(first) = logins.insert(user.login.to_lowercase(), i) {
+        } else if let Some(first) = logins.insert(fold_login(&user.login), i) {
             errors.push(FieldError::new(
                 origin.place(i, "login"),
                 format!(
@@ -99,7 +104,11 @@ pub fn validate(users: &[SnapshotUser], origin: Origin) -> Result<(), Vec<FieldE
             ));
         }
     }
-    if errors.is_empty() { Ok(()) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(())
+    } else {
+        Err(errors)
+    }
 }
 
 #[cfg(test)]
@@ -127,7 +136,14 @@ mod tests {
         )
         .unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
-        assert_eq!(fields, ["users[1].externalId", "users[1].login", "users[2].externalId"]);
+        assert_eq!(
+            fields,
+            [
+                "users[1].externalId",
+                "users[1].login",
+                "users[2].externalId"
+            ]
+        );
         assert!(errors[1].message.contains("repeats users[0].login"));
     }
 

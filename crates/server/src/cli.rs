@@ -7,7 +7,11 @@ use std::net::SocketAddr;
 use std::path::PathBuf;
 
 #[derive(Debug, Parser)]
-#[command(name = "safeguard", version, about = "Import safeguards for identity imports")]
+#[command(
+    name = "safeguard",
+    version,
+    about = "Import safeguards for identity imports"
+)]
 pub struct Cli {
     #[command(subcommand)]
     pub command: Command,

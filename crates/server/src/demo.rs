@@ -42,21 +42,88 @@ impl Lcg {
 }
 
 const FIRST: &[&str] = &[
-    "Ada", "Alan", "Grace", "Linus", "Margaret", "Ken", "Barbara", "Dennis", "Frances", "John",
-    "Radia", "Tim", "Shafi", "Donald", "Katherine", "Edsger", "Hedy", "Niklaus", "Sophie", "Bjarne",
-    "Lucia", "Mateo", "Amara", "Kenji", "Priya", "Omar", "Ingrid", "Diego", "Mei", "Tomas",
+    "Ada",
+    "Alan",
+    "Grace",
+    "Linus",
+    "Margaret",
+    "Ken",
+    "Barbara",
+    "Dennis",
+    "Frances",
+    "John",
+    "Radia",
+    "Tim",
+    "Shafi",
+    "Donald",
+    "Katherine",
+    "Edsger",
+    "Hedy",
+    "Niklaus",
+    "Sophie",
+    "Bjarne",
+    "Lucia",
+    "Mateo",
+    "Amara",
+    "Kenji",
+    "Priya",
+    "Omar",
+    "Ingrid",
+    "Diego",
+    "Mei",
+    "Tomas",
 ];
 const LAST: &[&str] = &[
-    "Lovelace", "Turing", "Hopper", "Torvalds", "Hamilton", "Thompson", "Liskov", "Ritchie",
-    "Allen", "McCarthy", "Perlman", "Berners-Lee", "Goldwasser", "Knuth", "Johnson", "Dijkstra",
-    "Lamarr", "Wirth", "Wilson", "Stroustrup", "Garcia", "Rossi", "Okafor", "Tanaka", "Sharma",
-    "Haddad", "Larsen", "Silva", "Chen", "Novak",
+    "Lovelace",
+    "Turing",
+    "Hopper",
+    "Torvalds",
+    "Hamilton",
+    "Thompson",
+    "Liskov",
+    "Ritchie",
+    "Allen",
+    "McCarthy",
+    "Perlman",
+    "Berners-Lee",
+    "Goldwasser",
+    "Knuth",
+    "Johnson",
+    "Dijkstra",
+    "Lamarr",
+    "Wirth",
+    "Wilson",
+    "Stroustrup",
+    "Garcia",
+    "Rossi",
+    "Okafor",
+    "Tanaka",
+    "Sharma",
+    "Haddad",
+    "Larsen",
+    "Silva",
+    "Chen",
+    "Novak",
 ];
 const DEPARTMENTS: &[&str] = &[
-    "Engineering", "Sales", "Marketing", "Finance", "Support", "Operations", "People", "Legal",
+    "Engineering",
+    "Sales",
+    "Marketing",
+    "Finance",
+    "Support",
+    "Operations",
+    "People",
+    "Legal",
     "Design",
 ];
-const LOCATIONS: &[&str] = &["Berlin", "Lisbon", "New York", "Austin", "Singapore", "Toronto"];
+const LOCATIONS: &[&str] = &[
+    "Berlin",
+    "Lisbon",
+    "New York",
+    "Austin",
+    "Singapore",
+    "Toronto",
+];
 
 /// How many people the demo company ever employs, and how many at the start.
 const PEOPLE: usize = 5_300;
@@ -103,14 +170,70 @@ struct DemoApp {
 }
 
 const APPS: &[DemoApp] = &[
-    DemoApp { name: "Workday", profile_source: true, share: 100, departments: &[], cap: usize::MAX, prefix: "WD" },
-    DemoApp { name: "Active Directory", profile_source: false, share: 88, departments: &[], cap: usize::MAX, prefix: "AD" },
-    DemoApp { name: "Slack", profile_source: false, share: 76, departments: &[], cap: usize::MAX, prefix: "SL" },
-    DemoApp { name: "Zoom", profile_source: false, share: 48, departments: &[], cap: usize::MAX, prefix: "ZM" },
-    DemoApp { name: "Jira", profile_source: false, share: 85, departments: &["Engineering", "Support", "Operations", "Design"], cap: usize::MAX, prefix: "JI" },
-    DemoApp { name: "GitHub", profile_source: false, share: 90, departments: &["Engineering", "Operations"], cap: usize::MAX, prefix: "GH" },
-    DemoApp { name: "Salesforce", profile_source: false, share: 80, departments: &["Sales", "Marketing", "Support"], cap: usize::MAX, prefix: "SF" },
-    DemoApp { name: "Figma", profile_source: false, share: 70, departments: &["Design"], cap: 80, prefix: "FG" },
+    DemoApp {
+        name: "Workday",
+        profile_source: true,
+        share: 100,
+        departments: &[],
+        cap: usize::MAX,
+        prefix: "WD",
+    },
+    DemoApp {
+        name: "Active Directory",
+        profile_source: false,
+        share: 88,
+        departments: &[],
+        cap: usize::MAX,
+        prefix: "AD",
+    },
+    DemoApp {
+        name: "Slack",
+        profile_source: false,
+        share: 76,
+        departments: &[],
+        cap: usize::MAX,
+        prefix: "SL",
+    },
+    DemoApp {
+        name: "Zoom",
+        profile_source: false,
+        share: 48,
+        departments: &[],
+        cap: usize::MAX,
+        prefix: "ZM",
+    },
+    DemoApp {
+        name: "Jira",
+        profile_source: false,
+        share: 85,
+        departments: &["Engineering", "Support", "Operations", "Design"],
+        cap: usize::MAX,
+        prefix: "JI",
+    },
+    DemoApp {
+        name: "GitHub",
+        profile_source: false,
+        share: 90,
+        departments: &["Engineering", "Operations"],
+        cap: usize::MAX,
+        prefix: "GH",
+    },
+    DemoApp {
+        name: "Salesforce",
+        profile_source: false,
+        share: 80,
+        departments: &["Sales", "Marketing", "Support"],
+        cap: usize::MAX,
+        prefix: "SF",
+    },
+    DemoApp {
+        name: "Figma",
+        profile_source: false,
+        share: 70,
+        departments: &["Design"],
+        cap: 80,
+        prefix: "FG",
+    },
 ];
 
 struct Demo {
@@ -281,8 +404,13 @@ impl Demo {
         while self.clock().now() < until && step < 40 {
             let hours = 6 + self.rng.below(5) as i64;
             let minutes = self.rng.below(60) as i64;
-            self.clock().advance(Duration::hours(hours) + Duration::minutes(minutes));
-            let app = if step % 4 == 0 { 0 } else { 1 + self.rng.below(APPS.len() - 1) };
+            self.clock()
+                .advance(Duration::hours(hours) + Duration::minutes(minutes));
+            let app = if step % 4 == 0 {
+                0
+            } else {
+                1 + self.rng.below(APPS.len() - 1)
+            };
             let population = self.members[app].len();
             if app == 0 {
                 // Workday: a few leavers (deactivated, and so removed from every app) and hires.
@@ -332,14 +460,23 @@ impl Demo {
             .iter()
             .copied()
             .filter(|&p| matches!(self.people[p].department, "Sales" | "Support"))
-            .chain(self.members[0].iter().copied().filter(|&p| self.people[p].department == "Legal").take(population / 40))
+            .chain(
+                self.members[0]
+                    .iter()
+                    .copied()
+                    .filter(|&p| self.people[p].department == "Legal")
+                    .take(population / 40),
+            )
             .collect();
         for person in &missing {
             self.members[0].remove(person);
         }
         let paused = self.run(0)?;
         if paused.status != ImportStatus::Paused {
-            tracing::warn!(status = paused.status.as_str(), "the demo roadblock import did not pause");
+            tracing::warn!(
+                status = paused.status.as_str(),
+                "the demo roadblock import did not pause"
+            );
         }
         // The source is what it is; the queued imports below see the org as it stands.
         for person in missing {

@@ -79,7 +79,9 @@ impl AppError {
                 Problem::new(400, "bad-request", "Bad request", detail.clone())
                     .with_errors(errors.clone())
             }
-            AppError::NotFound(detail) => Problem::new(404, "not-found", "Not found", detail.clone()),
+            AppError::NotFound(detail) => {
+                Problem::new(404, "not-found", "Not found", detail.clone())
+            }
             AppError::Conflict { kind, detail } => {
                 Problem::new(409, kind, "Conflict", detail.clone())
             }
@@ -87,7 +89,9 @@ impl AppError {
                 413,
                 "payload-too-large",
                 "Payload too large",
-                format!("The body is larger than this server accepts ({limit} bytes); nothing was changed."),
+                format!(
+                    "The body is larger than this server accepts ({limit} bytes); nothing was changed."
+                ),
             ),
             AppError::UnsupportedMediaType(detail) => Problem::new(
                 415,
@@ -120,8 +124,7 @@ impl IntoResponse for AppError {
 
 /// A problem as an HTTP answer.
 pub fn problem_response(problem: &Problem) -> Response {
-    let status =
-        StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
+    let status = StatusCode::from_u16(problem.status).unwrap_or(StatusCode::INTERNAL_SERVER_ERROR);
     let body = serde_json::to_vec(problem).unwrap_or_default();
     (
         status,
@@ -143,7 +146,9 @@ impl From<StorageError> for AppError {
 impl From<PipelineError> for AppError {
     fn from(error: PipelineError) -> Self {
         match error {
-            PipelineError::UnknownApp(id) => AppError::NotFound(format!("No app has the id \"{id}\".")),
+            PipelineError::UnknownApp(id) => {
+                AppError::NotFound(format!("No app has the id \"{id}\"."))
+            }
             PipelineError::UnknownImport(id) => {
                 AppError::NotFound(format!("No import has the id \"{id}\"."))
             }

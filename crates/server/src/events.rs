@@ -6,8 +6,8 @@
 use crate::actor::Actor;
 use crate::ids::new_uuid;
 use crate::storage::ImportRow;
-use safeguard_rules::api::{LogEvent, LogOutcome, LogTarget, SafeguardsView};
 use safeguard_rules::api::logs::DebugContext;
+use safeguard_rules::api::{LogEvent, LogOutcome, LogTarget, SafeguardsView};
 use safeguard_rules::evaluator::{LimitCheck, Roadblock};
 use safeguard_rules::plan::Cause;
 use serde_json::{Map, Value, json};
@@ -59,7 +59,11 @@ fn target(id: &str, kind: &str, name: &str) -> LogTarget {
 fn import_targets(import: &ImportRow) -> Vec<LogTarget> {
     vec![
         target(import.app_id.as_str(), "AppInstance", &import.app_name),
-        target(&import.id, "Import", &format!("Import from {}", import.app_name)),
+        target(
+            &import.id,
+            "Import",
+            &format!("Import from {}", import.app_name),
+        ),
     ]
 }
 
@@ -164,12 +168,18 @@ pub fn roadblock_resolved(actor: &Actor, import: &ImportRow, resumed: bool, at: 
     let (event_type, message) = if resumed {
         (
             "system.import.roadblock.resume",
-            format!("Roadblock resumed: the import from {} is applied as planned and queued imports run", import.app_name),
+            format!(
+                "Roadblock resumed: the import from {} is applied as planned and queued imports run",
+                import.app_name
+            ),
         )
     } else {
         (
             "system.import.roadblock.cancel",
-            format!("Roadblock cancelled: the import from {} is cancelled and queued imports run", import.app_name),
+            format!(
+                "Roadblock cancelled: the import from {} is cancelled and queued imports run",
+                import.app_name
+            ),
         )
     };
     event(
@@ -209,7 +219,11 @@ pub fn safeguards_updated(
             new.org_level.percent,
         ),
         actor,
-        vec![target("safeguards", "ImportSafeguards", "Import safeguards")],
+        vec![target(
+            "safeguards",
+            "ImportSafeguards",
+            "Import safeguards",
+        )],
         success(),
         json!({
             "old": settings_json(old),

@@ -15,7 +15,8 @@ use tracing_subscriber::EnvFilter;
 async fn main() -> ExitCode {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
+            EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| EnvFilter::new("info,tower_http=warn")),
         )
         .with_writer(std::io::stderr)
         .init();
@@ -35,18 +36,23 @@ async fn main() -> ExitCode {
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let db = args.db.clone();
-    let pipeline = tokio::task::spawn_blocking(move || -> Result<Pipeline, Box<dyn std::error::Error + Send + Sync>> {
-        let store = Arc::new(Store::open(&db)?);
-        let pipeline = Pipeline::new(store, Clock::System);
-        let interrupted = pipeline.recover()?;
-        if interrupted > 0 {
-            tracing::warn!(interrupted, "imports interrupted by the last stop were marked failed");
-        }
-        if args.demo {
-            demo::fill_if_empty(&pipeline)?;
-        }
-        Ok(pipeline)
-    })
+    let pipeline = tokio::task::spawn_blocking(
+        move || -> Result<Pipeline, Box<dyn std::error::Error + Send + Sync>> {
+            let store = Arc::new(Store::open(&db)?);
+            let pipeline = Pipeline::new(store, Clock::System);
+            let interrupted = pipeline.recover()?;
+            if interrupted > 0 {
+                tracing::warn!(
+                    interrupted,
+                    "imports interrupted by the last stop were marked failed"
+                );
+            }
+            if args.demo {
+                demo::fill_if_empty(&pipeline)?;
+            }
+            Ok(pipeline)
+        },
+    )
     .await?
     .map_err(|e| e.to_string())?;
 

@@ -35,8 +35,7 @@ pub const INTERRUPTED: &str =
     "interrupted: the server stopped while applying; nothing of this import was applied";
 
 /// The error of an import whose apply transaction failed.
-pub const APPLY_FAILED: &str =
-    "the plan could not be applied because of an internal error; nothing of this import was applied";
+pub const APPLY_FAILED: &str = "the plan could not be applied because of an internal error; nothing of this import was applied";
 
 /// What the pipeline can refuse or fail with.
 #[derive(Debug, thiserror::Error)]
@@ -140,8 +139,8 @@ impl Pipeline {
                 ..Counts::default()
             };
             // Under a roadblock every import waits; and none may overtake imports still queued.
-            let wait = db.paused_import()?.is_some()
-                || db.count_with_status(ImportStatus::Queued)? > 0;
+            let wait =
+                db.paused_import()?.is_some() || db.count_with_status(ImportStatus::Queued)? > 0;
             let status = if wait {
                 ImportStatus::Queued
             } else {
@@ -277,7 +276,8 @@ impl Pipeline {
             None => row.actor.clone(),
         };
         let mut done = row.clone();
-        let applied = writer.transaction(|db| self.apply_and_complete(db, &mut done, changes, &actor));
+        let applied =
+            writer.transaction(|db| self.apply_and_complete(db, &mut done, changes, &actor));
         match applied {
             Ok(()) => done.status,
             Err(error) => {

@@ -101,7 +101,8 @@ impl Pipeline {
                 }
                 Ok(Some(Err(row))) => {
                     let actor = row.actor.clone();
-                    let missing = "the snapshot of this queued import is missing; nothing of it was applied";
+                    let missing =
+                        "the snapshot of this queued import is missing; nothing of it was applied";
                     if !self.fail(writer, row, missing, &actor) {
                         return;
                     }

@@ -40,7 +40,10 @@ struct ApiDoc;
 /// Every API route with its OpenAPI description.
 pub fn api_router() -> OpenApiRouter<AppState> {
     OpenApiRouter::with_openapi(ApiDoc::openapi())
-        .routes(routes!(safeguards::get_safeguards, safeguards::put_safeguards))
+        .routes(routes!(
+            safeguards::get_safeguards,
+            safeguards::put_safeguards
+        ))
         .routes(routes!(apps::list_apps, apps::create_app))
         .routes(routes!(apps::get_app))
         .routes(routes!(apps::app_users))
@@ -52,6 +55,9 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(roadblock::resume))
         .routes(routes!(roadblock::cancel))
         .routes(routes!(logs::list_logs))
-        .routes(routes!(group_rules::list_group_rules, group_rules::create_group_rule))
+        .routes(routes!(
+            group_rules::list_group_rules,
+            group_rules::create_group_rule
+        ))
         .routes(routes!(openapi::openapi_json))
 }

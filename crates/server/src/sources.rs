@@ -65,7 +65,8 @@ impl Source for CsvUpload<'_> {
 }
 
 fn is_value_problem(error: &FieldError) -> bool {
-    let about_id = error.field.ends_with("column externalId") || error.field.ends_with("column login");
+    let about_id =
+        error.field.ends_with("column externalId") || error.field.ends_with("column login");
     about_id && (error.message == "is empty" || error.message.contains(" repeats "))
 }
 

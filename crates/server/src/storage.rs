@@ -37,7 +37,9 @@ pub enum StorageError {
     Sqlite(#[from] rusqlite::Error),
     #[error("stored value could not be read: {0}")]
     Corrupt(String),
-    #[error("the database was written by a newer Safeguard (schema version {found}, this one knows {known})")]
+    #[error(
+        "the database was written by a newer Safeguard (schema version {found}, this one knows {known})"
+    )]
     TooNew { found: i64, known: i64 },
 }
 
@@ -102,7 +104,8 @@ impl Store {
             None => self.open_reader()?,
         };
         // A read sees one committed state from start to end.
-        conn.execute_batch("BEGIN DEFERRED").map_err(StorageError::from)?;
+        conn.execute_batch("BEGIN DEFERRED")
+            .map_err(StorageError::from)?;
         let result = f(&Db { conn: &conn });
         let ended = conn.execute_batch("COMMIT");
         if ended.is_ok() {

@@ -16,7 +16,9 @@ pub fn apply(
 ) -> Result<(), StorageError> {
     let no_profile = Profile::default();
     for (n, change) in changes.iter().enumerate() {
-        let missing = |what: &str| StorageError::Corrupt(format!("change {n} of import {} has no {what}", import.id));
+        let missing = |what: &str| {
+            StorageError::Corrupt(format!("change {n} of import {} has no {what}", import.id))
+        };
         let user_id = change
             .user_id
             .as_ref()

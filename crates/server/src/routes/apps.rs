@@ -81,7 +81,10 @@ pub async fn create_app(
         ));
     }
     if !errors.is_empty() {
-        return Err(AppError::invalid("The app is invalid; nothing was created.", errors));
+        return Err(AppError::invalid(
+            "The app is invalid; nothing was created.",
+            errors,
+        ));
     }
     let app = App {
         id: AppId(new_id("app")),

@@ -53,6 +53,9 @@ pub async fn method_not_allowed(uri: Uri) -> Response {
         405,
         "method-not-allowed",
         "Method not allowed",
-        format!("{} does not take this method; see /api/v1/openapi.json.", uri.path()),
+        format!(
+            "{} does not take this method; see /api/v1/openapi.json.",
+            uri.path()
+        ),
     ))
 }

@@ -22,13 +22,19 @@ pub struct ApiPath<T>(pub T);
 
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
-        AppError::bad_request(format!("The query string cannot be read: {}", rejection.body_text()))
+        AppError::bad_request(format!(
+            "The query string cannot be read: {}",
+            rejection.body_text()
+        ))
     }
 }
 
 impl From<PathRejection> for AppError {
     fn from(rejection: PathRejection) -> Self {
-        AppError::bad_request(format!("The path cannot be read: {}", rejection.body_text()))
+        AppError::bad_request(format!(
+            "The path cannot be read: {}",
+            rejection.body_text()
+        ))
     }
 }
 
@@ -38,7 +44,10 @@ impl From<BytesRejection> for AppError {
             // The limit itself is filled in by `read_body`, which knows it.
             AppError::PayloadTooLarge(0)
         } else {
-            AppError::bad_request(format!("The body cannot be read: {}", rejection.body_text()))
+            AppError::bad_request(format!(
+                "The body cannot be read: {}",
+                rejection.body_text()
+            ))
         }
     }
 }
@@ -111,7 +120,10 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
         let place = format!("at line {}, column {}", e.line(), e.column());
         match e.classify() {
             Category::Data => AppError::invalid(
-                format!("The body is JSON but not what this endpoint takes: {} ({place}).", json_reason(&e)),
+                format!(
+                    "The body is JSON but not what this endpoint takes: {} ({place}).",
+                    json_reason(&e)
+                ),
                 Vec::new(),
             ),
             _ => AppError::bad_request(format!(

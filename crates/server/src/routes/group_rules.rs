@@ -97,7 +97,12 @@ pub async fn create_group_rule(
                 for user in db.active_users()? {
                     if rule.matches(&user.profile) {
                         for app_id in &rule.app_ids {
-                            if db.assign(user.id.as_str(), app_id.as_str(), Some(rule.id.as_str()), &at)? {
+                            if db.assign(
+                                user.id.as_str(),
+                                app_id.as_str(),
+                                Some(rule.id.as_str()),
+                                &at,
+                            )? {
                                 assigned += 1;
                             }
                         }
@@ -109,7 +114,9 @@ pub async fn create_group_rule(
                     .into_iter()
                     .map(|(_, v)| v)
                     .find(|v| v.id == rule.id)
-                    .ok_or_else(|| AppError::internal(std::io::Error::other("a created group rule is missing")))
+                    .ok_or_else(|| {
+                        AppError::internal(std::io::Error::other("a created group rule is missing"))
+                    })
             })
         })
         .await?;

@@ -73,7 +73,11 @@ pub async fn start_import(
     };
     let known_app = app_id.clone();
     state
-        .read(move |db| db.app(&known_app)?.map(|_| ()).ok_or_else(|| unknown_app(&known_app)))
+        .read(move |db| {
+            db.app(&known_app)?
+                .map(|_| ())
+                .ok_or_else(|| unknown_app(&known_app))
+        })
         .await?;
     let declared = media_type(request.headers());
     let csv = match declared.as_deref() {
@@ -108,7 +112,12 @@ pub async fn start_import(
         .with_reply(move |pipeline, reply| pipeline.start(&app_id, snapshot, &actor, reply))
         .await?;
     let location = format!("/api/v1/imports/{}", view.id);
-    Ok((StatusCode::CREATED, [(header::LOCATION, location)], Json(view)).into_response())
+    Ok((
+        StatusCode::CREATED,
+        [(header::LOCATION, location)],
+        Json(view),
+    )
+        .into_response())
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
@@ -240,7 +249,9 @@ pub async fn import_changes(
         Some(text) => Some(ChangeKind::parse(text).ok_or_else(|| {
             AppError::bad_field(
                 "kind",
-                format!("must be one of create, update, assign, unassign, deactivate; got \"{text}\""),
+                format!(
+                    "must be one of create, update, assign, unassign, deactivate; got \"{text}\""
+                ),
             )
         })?),
     };
@@ -248,7 +259,10 @@ pub async fn import_changes(
         Some("csv") => true,
         Some("json") => false,
         Some(other) => {
-            return Err(AppError::bad_field("format", format!("must be csv or json, got \"{other}\"")));
+            return Err(AppError::bad_field(
+                "format",
+                format!("must be csv or json, got \"{other}\""),
+            ));
         }
         None => accepts_csv(&headers),
     };
@@ -279,7 +293,10 @@ fn accepts_csv(headers: &HeaderMap) -> bool {
         .any(|v| v.split(',').any(|t| t.trim().starts_with("text/csv")))
 }
 
-fn changes_csv(import_id: &str, rows: impl Iterator<Item = ChangeRow>) -> Result<Response, AppError> {
+fn changes_csv(
+    import_id: &str,
+    rows: impl Iterator<Item = ChangeRow>,
+) -> Result<Response, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
     let header = ["kind", "userId", "login", "appId", "appName", "cause"];
     writer.write_record(header).map_err(AppError::internal)?;

@@ -71,7 +71,9 @@ pub async fn list_logs(
             Some(text) => parse_rfc3339(text).map(Some).ok_or_else(|| {
                 AppError::bad_field(
                     name,
-                    format!("must be an RFC 3339 time such as 2026-01-31T09:00:00Z, got \"{text}\""),
+                    format!(
+                        "must be an RFC 3339 time such as 2026-01-31T09:00:00Z, got \"{text}\""
+                    ),
                 )
             }),
         }

@@ -80,11 +80,16 @@ pub fn page_response<T: Serialize>(
 ) -> Response {
     let more = rows.len() > request.limit as usize;
     rows.truncate(request.limit as usize);
-    let next = more.then(|| rows.last().map(|(position, _)| *position)).flatten();
+    let next = more
+        .then(|| rows.last().map(|(position, _)| *position))
+        .flatten();
     let items: Vec<T> = rows.into_iter().map(|(_, item)| item).collect();
     let mut response = Json(items).into_response();
     if let Some(position) = next {
-        let link = format!("<{}>; rel=\"next\"", next_url(uri, &encode_cursor(position)));
+        let link = format!(
+            "<{}>; rel=\"next\"",
+            next_url(uri, &encode_cursor(position))
+        );
         if let Ok(value) = HeaderValue::from_str(&link) {
             response.headers_mut().insert(header::LINK, value);
         }
@@ -123,12 +128,20 @@ mod tests {
         assert!(PageRequest::parse(Some("0"), None).is_err());
         assert!(PageRequest::parse(Some("1001"), None).is_err());
         assert!(PageRequest::parse(Some("ten"), None).is_err());
-        assert_eq!(PageRequest::parse(None, None).map(|p| p.limit).ok(), Some(50));
+        assert_eq!(
+            PageRequest::parse(None, None).map(|p| p.limit).ok(),
+            Some(50)
+        );
     }
 
     #[test]
     fn the_next_link_keeps_other_parameters() {
-        let uri: Uri = "/api/v1/imports?status=queued&after=c1&limit=2".parse().unwrap();
-        assert_eq!(next_url(&uri, "c9"), "/api/v1/imports?status=queued&limit=2&after=c9");
+        let uri: Uri = "/api/v1/imports?status=queued&after=c1&limit=2"
+            .parse()
+            .unwrap();
+        assert_eq!(
+            next_url(&uri, "c9"),
+            "/api/v1/imports?status=queued&limit=2&after=c9"
+        );
     }
 }

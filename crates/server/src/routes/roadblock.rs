@@ -14,7 +14,9 @@ use safeguard_rules::api::{ImportView, Problem, RoadblockState};
     tag = "roadblock",
     responses((status = 200, description = "The roadblock", body = RoadblockState))
 )]
-pub async fn get_roadblock(State(state): State<AppState>) -> Result<Json<RoadblockState>, AppError> {
+pub async fn get_roadblock(
+    State(state): State<AppState>,
+) -> Result<Json<RoadblockState>, AppError> {
     Ok(Json(
         state
             .blocking(|pipeline| Ok(pipeline.roadblock_state()?))

@@ -16,7 +16,9 @@ use safeguard_rules::api::{Problem, SafeguardsUpdate, SafeguardsView};
     tag = "safeguards",
     responses((status = 200, description = "The settings", body = SafeguardsView))
 )]
-pub async fn get_safeguards(State(state): State<AppState>) -> Result<Json<SafeguardsView>, AppError> {
+pub async fn get_safeguards(
+    State(state): State<AppState>,
+) -> Result<Json<SafeguardsView>, AppError> {
     Ok(Json(state.read(|db| Ok(db.safeguards()?)).await?))
 }
 

@@ -12,7 +12,14 @@ impl Db<'_> {
         self.conn.execute(
             "INSERT INTO group_rules (id, name, attribute, equals, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![rule.id.as_str(), rule.name, rule.attribute, rule.equals, at, actor.id],
+            params![
+                rule.id.as_str(),
+                rule.name,
+                rule.attribute,
+                rule.equals,
+                at,
+                actor.id
+            ],
         )?;
         for app_id in &rule.app_ids {
             self.conn.execute(

@@ -183,7 +183,9 @@ impl Db<'_> {
     }
 
     pub fn import(&self, id: &str) -> Result<Option<ImportRow>> {
-        let sql = format!("SELECT {COLUMNS} FROM imports i JOIN apps a ON a.id = i.app_id WHERE i.id = ?1");
+        let sql = format!(
+            "SELECT {COLUMNS} FROM imports i JOIN apps a ON a.id = i.app_id WHERE i.id = ?1"
+        );
         Ok(self.conn.query_row(&sql, [id], read_row).optional()?)
     }
 

@@ -50,7 +50,11 @@ fn read_change(r: &Row<'_>) -> rusqlite::Result<Change> {
             .map(|p| serde_json::from_str(&p))
             .transpose()
             .map_err(|e| {
-                rusqlite::Error::FromSqlConversionFailure(6, rusqlite::types::Type::Text, Box::new(e))
+                rusqlite::Error::FromSqlConversionFailure(
+                    6,
+                    rusqlite::types::Type::Text,
+                    Box::new(e),
+                )
             })?,
         group_rule_id: r.get::<_, Option<String>>(7)?.map(GroupRuleId),
     })

@@ -66,9 +66,9 @@ impl Db<'_> {
     /// Everything the planner needs for an import. It reads the whole org, which is always
     /// enough (more users or assignments than needed do the planner no harm).
     pub fn org(&self) -> Result<Org> {
-        let mut stmt = self
-            .conn
-            .prepare_cached(&format!("SELECT {USER_COLUMNS} FROM users u ORDER BY u.seq"))?;
+        let mut stmt = self.conn.prepare_cached(&format!(
+            "SELECT {USER_COLUMNS} FROM users u ORDER BY u.seq"
+        ))?;
         let users = stmt
             .query_map([], read_user)?
             .collect::<rusqlite::Result<Vec<_>>>()?;

@@ -1,0 +1,142 @@
+//! The OpenAPI document covers every route, and the console is served beside the API.
+#![allow(clippy::unwrap_used)] // helpers panic where a step fails, like the tests
+
+mod support;
+
+use axum::body::Body;
+use axum::http::{Method, Request};
+use support::TestApp;
+
+/// The routes of `shared/spec/api.md` this server implements, plus its additions.
+const ROUTES: &[(&str, &str)] = &[
+    ("get", "/api/v1/safeguards"),
+    ("put", "/api/v1/safeguards"),
+    ("get", "/api/v1/apps"),
+    ("post", "/api/v1/apps"),
+    ("get", "/api/v1/apps/{appId}"),
+    ("get", "/api/v1/apps/{appId}/users"),
+    ("post", "/api/v1/apps/{appId}/imports"),
+    ("get", "/api/v1/imports"),
+    ("get", "/api/v1/imports/{id}"),
+    ("get", "/api/v1/imports/{id}/changes"),
+    ("get", "/api/v1/roadblock"),
+    ("post", "/api/v1/imports/{id}/resume"),
+    ("post", "/api/v1/imports/{id}/cancel"),
+    ("get", "/api/v1/logs"),
+    ("get", "/api/v1/group-rules"),
+    ("post", "/api/v1/group-rules"),
+    ("get", "/api/v1/openapi.json"),
+];
+
+fn documented(document: &serde_json::Value) -> Vec<(String, String)> {
+    let mut routes = Vec::new();
+    for (path, item) in document["paths"].as_object().unwrap() {
+        for method in ["get", "put", "post", "delete", "patch"] {
+            if item.get(method).is_some() {
+                routes.push((method.to_owned(), path.clone()));
+            }
+        }
+    }
+    routes.sort();
+    routes
+}
+
+#[tokio::test]
+async fn the_document_is_openapi_3_1_and_lists_exactly_the_served_routes() {
+    let app = TestApp::new();
+    let r = app.get("/api/v1/openapi.json").await;
+    assert_eq!(r.status, 200);
+    let document = r.json();
+    assert!(document["openapi"].as_str().unwrap().starts_with("3.1"));
+    let mut expected: Vec<(String, String)> = ROUTES
+        .iter()
+        .map(|(m, p)| ((*m).to_owned(), (*p).to_owned()))
+        .collect();
+    expected.sort();
+    assert_eq!(documented(&document), expected);
+    // The API types' schemas are generated too.
+    for schema in [
+        "ImportView",
+        "SafeguardsView",
+        "Problem",
+        "LogEvent",
+        "ChangeRow",
+        "RoadblockState",
+    ] {
+        assert!(
+            document["components"]["schemas"].get(schema).is_some(),
+            "schema {schema}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn every_documented_route_is_served() {
+    let app = TestApp::new();
+    let document = app.get("/api/v1/openapi.json").await.json();
+    for (method, path) in documented(&document) {
+        let concrete = path.replace("{appId}", "app_x").replace("{id}", "imp_x");
+        let method = Method::from_bytes(method.to_uppercase().as_bytes()).unwrap();
+        let r = app
+            .send(
+                Request::builder()
+                    .method(method.clone())
+                    .uri(&concrete)
+                    .header("content-type", "application/json")
+                    .body(Body::from("{}"))
+                    .unwrap(),
+            )
+            .await;
+        assert_ne!(r.status, 405, "{method} {path}");
+        if r.status == 404 {
+            assert!(
+                !r.text().contains("There is no API route"),
+                "{method} {path} fell through to the fallback"
+            );
+        }
+    }
+}
+
+#[tokio::test]
+async fn unknown_api_paths_are_problems_and_other_paths_get_the_console() {
+    let console = tempfile::tempdir().unwrap();
+    std::fs::write(
+        console.path().join("index.html"),
+        "<html>the console</html>",
+    )
+    .unwrap();
+    std::fs::write(console.path().join("app.js"), "console.log(1)").unwrap();
+    let app = TestApp::builder().console_dir(console.path()).build();
+
+    let deep_link = app.get("/imports/imp_123").await;
+    assert_eq!(deep_link.status, 200);
+    assert_eq!(deep_link.text(), "<html>the console</html>");
+    assert_eq!(app.get("/").await.text(), "<html>the console</html>");
+    assert_eq!(app.get("/app.js").await.text(), "console.log(1)");
+
+    let problem = app.get("/api/v1/nothing-here").await.problem(404);
+    assert!(
+        problem["detail"]
+            .as_str()
+            .unwrap()
+            .contains("/api/v1/nothing-here")
+    );
+    app.get("/api").await.problem(404);
+    let wrong_method = app
+        .send(
+            Request::delete("/api/v1/safeguards")
+                .body(Body::empty())
+                .unwrap(),
+        )
+        .await;
+    wrong_method.problem(405);
+}
+
+#[tokio::test]
+async fn without_a_built_console_a_page_says_so_and_the_api_still_works() {
+    let app = TestApp::new();
+    let page = app.get("/dashboard").await;
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("console is not built"));
+    assert_eq!(app.get("/api/v1/safeguards").await.status, 200);
+}
