@@ -12,7 +12,7 @@ pub mod safeguards;
 pub use apps::{AppUserView, AppView, NewApp};
 pub use group_rules::{GroupRuleView, NewGroupRule};
 pub use imports::{
-    ChangeRow, ImportStatus, ImportView, ResolvedBy, Resolution, RoadblockState, SnapshotBody,
+    ChangeRow, ImportStatus, ImportView, Resolution, ResolvedBy, RoadblockState, SnapshotBody,
 };
 pub use logs::{LogActor, LogEvent, LogOutcome, LogTarget};
 pub use problem::Problem;

@@ -80,7 +80,11 @@ pub struct Exceeded<'a> {
 
 impl Exceeded<'_> {
     pub fn scope(&self) -> Scope {
-        if self.app.is_some() { Scope::App } else { Scope::Org }
+        if self.app.is_some() {
+            Scope::App
+        } else {
+            Scope::Org
+        }
     }
 
     pub fn to_check(&self) -> LimitCheck {
@@ -148,7 +152,11 @@ pub fn exceeded<'a>(settings: &Settings, impact: &'a Impact) -> impl Iterator<It
 
 /// The limit that stops the import, or `None` when it proceeds. Allocates nothing: this is what
 /// the preview runs over thousands of past imports on every keystroke.
-pub fn decide<'a>(settings: &Settings, impact: &'a Impact, import_app: &AppId) -> Option<Exceeded<'a>> {
+pub fn decide<'a>(
+    settings: &Settings,
+    impact: &'a Impact,
+    import_app: &AppId,
+) -> Option<Exceeded<'a>> {
     exceeded(settings, impact).min_by(|a, b| a.reached_before(b, import_app))
 }
 

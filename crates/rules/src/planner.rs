@@ -14,8 +14,8 @@ use crate::ids::{AppId, GroupRuleId, UserId};
 use crate::org::{App, AppPopulation, Assignment, AssignmentSource, GroupRule, User, UserStatus};
 use crate::plan::{AppImpact, Cause, Change, ChangeKind, Counts, Impact, Plan};
 use crate::snapshot::SnapshotUser;
-use std::borrow::Cow;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
+use std::borrow::Cow;
 use std::collections::BTreeSet;
 
 /// Everything the planner reads. The caller gives at least: every user assigned to `app`, every
@@ -67,8 +67,10 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
     };
 
     // Index the users by id and by login. A user listed twice keeps its first entry.
-    let mut by_id: HashMap<&str, usize> = HashMap::with_capacity_and_hasher(input.users.len(), Default::default());
-    let mut by_login: HashMap<Cow<'_, str>, usize> = HashMap::with_capacity_and_hasher(input.users.len(), Default::default());
+    let mut by_id: HashMap<&str, usize> =
+        HashMap::with_capacity_and_hasher(input.users.len(), Default::default());
+    let mut by_login: HashMap<Cow<'_, str>, usize> =
+        HashMap::with_capacity_and_hasher(input.users.len(), Default::default());
     for (i, user) in input.users.iter().enumerate() {
         by_id.entry(user.id.as_str()).or_insert(i);
         by_login.entry(fold_login(&user.login)).or_insert(i);
@@ -151,7 +153,13 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
                         for rule_app in &rule.app_ids {
                             if !planned.contains(&rule_app) {
                                 planned.push(rule_app);
-                                changes.push(rule_assign(None, &snap.login, rule, rule_app, &app_name));
+                                changes.push(rule_assign(
+                                    None,
+                                    &snap.login,
+                                    rule,
+                                    rule_app,
+                                    &app_name,
+                                ));
                             }
                         }
                     }
@@ -216,7 +224,9 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
         input.group_rules.iter().map(|r| (&r.id, r)).collect();
     for &i in &regrouped {
         let user = &input.users[i];
-        let Some(snap) = states[i].matched else { continue };
+        let Some(snap) = states[i].matched else {
+            continue;
+        };
         let others = reached.get(&i).map(Vec::as_slice).unwrap_or_default();
         // Assignments a rule gave and the new attributes no longer earn. An app that another
         // rule the user now matches also gives stays assigned.
@@ -272,7 +282,12 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
     }
 }
 
-fn unassign(user: &User, app_id: &AppId, cause: Cause, app_name: &impl Fn(&AppId) -> String) -> Change {
+fn unassign(
+    user: &User,
+    app_id: &AppId,
+    cause: Cause,
+    app_name: &impl Fn(&AppId) -> String,
+) -> Change {
     Change {
         kind: ChangeKind::Unassign,
         user_id: Some(user.id.clone()),

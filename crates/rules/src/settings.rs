@@ -116,11 +116,27 @@ mod tests {
     #[test]
     fn typed_percent_rejects_what_is_not_a_whole_percent() {
         assert!(parse_percent("101").unwrap_err().contains("more than 100"));
-        assert!(parse_percent("-1").unwrap_err().contains("not a whole number"));
-        assert!(parse_percent("12.5").unwrap_err().contains("not a whole number"));
-        assert!(parse_percent("20%").unwrap_err().contains("not a whole number"));
+        assert!(
+            parse_percent("-1")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+        assert!(
+            parse_percent("12.5")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
+        assert!(
+            parse_percent("20%")
+                .unwrap_err()
+                .contains("not a whole number")
+        );
         assert!(parse_percent("").is_err());
-        assert!(parse_percent("99999999999999999999").unwrap_err().contains("more than 100"));
+        assert!(
+            parse_percent("99999999999999999999")
+                .unwrap_err()
+                .contains("more than 100")
+        );
     }
 
     #[test]
@@ -128,9 +144,24 @@ mod tests {
         let e = percent_from_json("appLevel.percent", &json!(101)).unwrap_err();
         assert_eq!(e.field, "appLevel.percent");
         assert!(e.message.contains("at most 100"));
-        assert!(percent_from_json("orgLevel.percent", &json!(-3)).unwrap_err().message.contains("at least 0"));
-        assert!(percent_from_json("orgLevel.percent", &json!(20.5)).unwrap_err().message.contains("whole number"));
-        assert!(percent_from_json("orgLevel.percent", &json!("20")).unwrap_err().message.contains("a string"));
+        assert!(
+            percent_from_json("orgLevel.percent", &json!(-3))
+                .unwrap_err()
+                .message
+                .contains("at least 0")
+        );
+        assert!(
+            percent_from_json("orgLevel.percent", &json!(20.5))
+                .unwrap_err()
+                .message
+                .contains("whole number")
+        );
+        assert!(
+            percent_from_json("orgLevel.percent", &json!("20"))
+                .unwrap_err()
+                .message
+                .contains("a string")
+        );
         assert_eq!(percent_from_json("orgLevel.percent", &json!(0)), Ok(0));
     }
 }

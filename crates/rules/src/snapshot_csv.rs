@@ -85,7 +85,11 @@ fn read_header(names: &[String]) -> Result<Vec<Column>, Vec<FieldError>> {
             ));
         }
     }
-    if errors.is_empty() { Ok(columns) } else { Err(errors) }
+    if errors.is_empty() {
+        Ok(columns)
+    } else {
+        Err(errors)
+    }
 }
 
 fn read_user(record: &csv::StringRecord, columns: &[Column]) -> SnapshotUser {
@@ -114,7 +118,10 @@ fn read_user(record: &csv::StringRecord, columns: &[Column]) -> SnapshotUser {
 
 fn csv_error(error: &csv::Error, names: &[String]) -> FieldError {
     let row = |pos: Option<&csv::Position>| {
-        pos.map_or_else(|| "the file".to_owned(), |p| format!("row {}", p.record() + 1))
+        pos.map_or_else(
+            || "the file".to_owned(),
+            |p| format!("row {}", p.record() + 1),
+        )
     };
     match error.kind() {
         csv::ErrorKind::Utf8 { pos, err } => {
@@ -135,7 +142,10 @@ fn csv_error(error: &csv::Error, names: &[String]) -> FieldError {
             row(pos.as_ref()),
             format!("has {len} fields where the header has {expected_len}"),
         ),
-        _ => FieldError::new(row(error.position()), format!("cannot be read as CSV: {error}")),
+        _ => FieldError::new(
+            row(error.position()),
+            format!("cannot be read as CSV: {error}"),
+        ),
     }
 }
 
@@ -152,8 +162,14 @@ mod tests {
         let ada = &users[0];
         assert_eq!(ada.login, "ada@example.com");
         assert_eq!(ada.first_name.as_deref(), Some("Ada"));
-        assert_eq!(ada.attributes.get("department").map(String::as_str), Some("Engineering"));
-        assert!(!ada.attributes.contains_key("title"), "an empty cell is no value");
+        assert_eq!(
+            ada.attributes.get("department").map(String::as_str),
+            Some("Engineering")
+        );
+        assert!(
+            !ada.attributes.contains_key("title"),
+            "an empty cell is no value"
+        );
     }
 
     #[test]
@@ -167,7 +183,11 @@ mod tests {
     fn a_short_row_names_its_row() {
         let errors = read_csv(b"externalId,login\n1,a@x\n2\n").unwrap_err();
         assert_eq!(errors[0].field, "row 3");
-        assert!(errors[0].message.contains("1 fields where the header has 2"));
+        assert!(
+            errors[0]
+                .message
+                .contains("1 fields where the header has 2")
+        );
     }
 
     #[test]

@@ -88,7 +88,10 @@ fn level(
         other => {
             errors.push(FieldError::new(
                 format!("{name}.enabled"),
-                format!("must be true or false, got {}", other.map_or("nothing", json_kind)),
+                format!(
+                    "must be true or false, got {}",
+                    other.map_or("nothing", json_kind)
+                ),
             ));
             None
         }
@@ -140,7 +143,12 @@ mod tests {
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(
             fields,
-            ["appLevel.percent", "orgLevel.enabled", "orgLevel.percent", "version"]
+            [
+                "appLevel.percent",
+                "orgLevel.enabled",
+                "orgLevel.percent",
+                "version"
+            ]
         );
     }
 }
