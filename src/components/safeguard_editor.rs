@@ -73,24 +73,23 @@ pub fn preview(saved: &Settings, proposed: &Settings, imports: &[ImportView]) ->
     for (import, outcome) in imports.iter().zip(&comparison.outcomes) {
         let changed = outcome.changed();
         match import.status {
-            ImportStatus::Paused | ImportStatus::Queued => {
-                if changed {
-                    let what = if import.status == ImportStatus::Paused {
-                        "paused"
-                    } else {
-                        "queued"
-                    };
-                    let now = if outcome.proposed.is_some() {
-                        "pause"
-                    } else {
-                        "pass"
-                    };
-                    differences.push(format!(
-                        "The {what} {} import would {now}.",
-                        import.app_name
-                    ));
-                }
+            ImportStatus::Paused | ImportStatus::Queued if changed => {
+                let what = if import.status == ImportStatus::Paused {
+                    "paused"
+                } else {
+                    "queued"
+                };
+                let now = if outcome.proposed.is_some() {
+                    "pause"
+                } else {
+                    "pass"
+                };
+                differences.push(format!(
+                    "The {what} {} import would {now}.",
+                    import.app_name
+                ));
             }
+            ImportStatus::Paused | ImportStatus::Queued => {}
             _ if changed && outcome.proposed.is_some() => past_now_pause += 1,
             _ if changed => past_now_pass += 1,
             _ => {}

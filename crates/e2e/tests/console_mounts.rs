@@ -2,6 +2,9 @@
 //! in a real browser, and every page of the navigation renders. Screenshots of each land in
 //! `artifacts/`.
 
+// Test code: a step that fails should fail the test at once, with its message.
+#![allow(clippy::unwrap_used)]
+
 use fantoccini::Locator;
 use safeguard_e2e::{Browser, Server, wait_for_text};
 use std::time::Duration;

@@ -1,5 +1,8 @@
 //! An administrator reviews the demo org's roadblock in the console, and resolves it.
 
+// Test code: a step that fails should fail the test at once, with its message.
+#![allow(clippy::unwrap_used)]
+
 use fantoccini::Locator;
 use safeguard_e2e::{Browser, Server, wait_for_text, wait_gone};
 use std::time::Duration;

@@ -1,5 +1,8 @@
 //! Editing the safeguards with the live preview, and finding the roadblock in the System Log.
 
+// Test code: a step that fails should fail the test at once, with its message.
+#![allow(clippy::unwrap_used)]
+
 use fantoccini::Locator;
 use safeguard_e2e::{Browser, Server, wait_for_text};
 use std::time::Duration;
