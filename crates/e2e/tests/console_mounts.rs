@@ -46,7 +46,7 @@ async fn every_page_renders_from_the_demo_org() {
             "app-provisioning",
             format!("/apps/{first_app}"),
             "[data-testid=safeguard-editor]",
-            "applies to all apps",
+            "changes it for all apps",
         ),
         (
             "import-monitoring",

@@ -98,24 +98,25 @@ async fn a_log_filter_finds_the_roadblock_event() {
         .click()
         .await
         .unwrap();
-    wait_for_text(
-        client,
-        "[data-testid=log-event]",
-        "system.import.roadblock",
-        WAIT,
-    )
-    .await
-    .unwrap();
-    let events = client
-        .find_all(Locator::Css("[data-testid=log-event]"))
-        .await
-        .unwrap();
-    for event in events {
-        let text = event.text().await.unwrap();
+    // The previous (unfiltered) results stay on screen until the filtered ones arrive.
+    let deadline = std::time::Instant::now() + WAIT;
+    loop {
+        let mut texts = Vec::new();
+        for event in client
+            .find_all(Locator::Css("[data-testid=log-event]"))
+            .await
+            .unwrap()
+        {
+            texts.push(event.text().await.unwrap_or_default());
+        }
+        if !texts.is_empty() && texts.iter().all(|t| t.contains("system.import.roadblock")) {
+            break;
+        }
         assert!(
-            text.contains("system.import.roadblock"),
-            "only roadblock events match: {text}"
+            std::time::Instant::now() < deadline,
+            "the filter never narrowed the log to roadblock events: {texts:?}"
         );
+        tokio::time::sleep(Duration::from_millis(200)).await;
     }
     browser.screenshot("system-log-roadblocks").await.unwrap();
     browser.close().await.unwrap();
