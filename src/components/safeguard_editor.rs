@@ -144,6 +144,8 @@ fn limit_text(limit: Option<u64>) -> String {
 fn LevelInput(
     id: &'static str,
     label: &'static str,
+    /// What the percent is a share of.
+    of_what: &'static str,
     enabled: RwSignal<bool>,
     text: RwSignal<String>,
     error: Memo<Option<String>>,
@@ -161,7 +163,7 @@ fn LevelInput(
                 />
                 " Enabled"
             </label>
-            <label for=id>"Percent of app users"</label>
+            <label for=id>{format!("Percent of {of_what}")}</label>
             <input
                 id=id
                 data-testid=id
@@ -270,8 +272,8 @@ pub fn SafeguardEditor(
     view! {
         <section class="editor" data-testid="safeguard-editor">
             <div class="levels">
-                <LevelInput id="app-percent" label="App-level safeguard" enabled=app_enabled text=app_text error=app_error />
-                <LevelInput id="org-percent" label="Org-level safeguard" enabled=org_enabled text=org_text error=org_error />
+                <LevelInput id="app-percent" label="App-level safeguard" of_what="each app's users" enabled=app_enabled text=app_text error=app_error />
+                <LevelInput id="org-percent" label="Org-level safeguard" of_what="the org's app assignments" enabled=org_enabled text=org_text error=org_error />
             </div>
             <p class="note">
                 "The app-level value is one value for every app: changing it here changes it for all apps. "
