@@ -43,6 +43,8 @@ test-native:
 ## make bench: every benchmark; figures in BENCHMARKS.md.
 bench: tools console
 	$(ENV) && cargo bench -p safeguard-rules
+	$(ENV) && cargo bench -p safeguard-server
+	scripts/bench-api.sh
 	scripts/measure-console.sh
 	$(ENV) && cargo test -p safeguard-console --release --target wasm32-unknown-unknown \
 		--features browser-bench --test preview_speed -- --nocapture
