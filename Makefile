@@ -48,3 +48,10 @@ bench: tools console
 	scripts/measure-console.sh
 	$(ENV) && cargo test -p safeguard-console --release --target wasm32-unknown-unknown \
 		--features browser-bench --test preview_speed -- --nocapture
+
+## make fuzz: fuzz the CSV reader, the filter parser and the settings body, 60 s each
+## (FUZZ_SECONDS=300 make fuzz for longer); fails on any crash. See scripts/fuzz.sh.
+.PHONY: fuzz
+FUZZ_SECONDS ?= 60
+fuzz:
+	scripts/fuzz.sh $(FUZZ_SECONDS)

@@ -59,6 +59,7 @@ fn workload() -> Vec<ImportView> {
                 roadblock: None,
                 resolved_by: None,
                 error: None,
+                affected: None,
             }
         })
         .collect()

@@ -49,6 +49,7 @@ fn paused_workday() -> ImportView {
         roadblock: None,
         resolved_by: None,
         error: None,
+        affected: None,
     }
 }
 

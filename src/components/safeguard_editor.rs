@@ -135,6 +135,37 @@ fn populations(apps: &[AppView]) -> Vec<AppPopulation> {
         .collect()
 }
 
+/// What another administrator's save changed, level by level, in words.
+pub fn what_changed(before: &SafeguardsView, after: &SafeguardsView) -> Vec<String> {
+    let describe = |s: &Safeguard| {
+        if s.enabled {
+            format!("{} %", s.percent)
+        } else {
+            format!("off ({} %)", s.percent)
+        }
+    };
+    let mut changes = Vec::new();
+    for (name, old, new) in [
+        ("App level", &before.app_level, &after.app_level),
+        ("Org level", &before.org_level, &after.org_level),
+    ] {
+        if old != new {
+            changes.push(format!(
+                "{name}: {} -> {} (now saved)",
+                describe(old),
+                describe(new)
+            ));
+        }
+    }
+    if changes.is_empty() {
+        changes.push(format!(
+            "The values are the same; the version is now {}.",
+            after.version
+        ));
+    }
+    changes
+}
+
 fn limit_text(limit: Option<u64>) -> String {
     limit.map_or_else(|| "not checked".to_owned(), format::count)
 }
@@ -226,6 +257,8 @@ pub fn SafeguardEditor(
         imports.with_value(|i| i.iter().find(|i| i.status == ImportStatus::Paused).cloned());
 
     let outcome: RwSignal<Option<Result<String, ApiError>>> = RwSignal::new(None);
+    // After a conflict: the settings as the other change left them.
+    let theirs: RwSignal<Option<SafeguardsView>> = RwSignal::new(None);
     let save = Action::new_local(move |view: &SafeguardsView| {
         let view = *view;
         async move { api::save_safeguards(&view).await }
@@ -238,7 +271,15 @@ pub fn SafeguardEditor(
                     reset_to(view);
                     outcome.set(Some(Ok(format!("Saved (version {}).", view.version))));
                 }
-                Err(e) => outcome.set(Some(Err(e))),
+                Err(e) => {
+                    if e.is_conflict() {
+                        // Fetch what the other change saved, so the conflict can say what it was.
+                        leptos::task::spawn_local(async move {
+                            theirs.set(api::safeguards().await.ok());
+                        });
+                    }
+                    outcome.set(Some(Err(e)));
+                }
             }
         }
     });
@@ -306,6 +347,7 @@ pub fn SafeguardEditor(
                     <div class="problem" role="alert" data-testid="save-conflict">
                         <strong>"Someone else changed the safeguards first."</strong>
                         <p>{e.to_string()}</p>
+                        <ul>{move || theirs.get().map(|t| what_changed(&saved.get(), &t).into_iter().map(|c| view! { <li>{c}</li> }).collect_view())}</ul>
                         <button on:click=move |_| { reload.dispatch(()); }>"Reload their values"</button>
                     </div>
                 }.into_any(),
@@ -400,5 +442,32 @@ pub fn SafeguardEditor(
                 </tbody>
             </table>
         </section>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn view(app: (bool, u8), org: (bool, u8), version: u64) -> SafeguardsView {
+        SafeguardsView {
+            app_level: Safeguard::new(app.0, app.1).unwrap(),
+            org_level: Safeguard::new(org.0, org.1).unwrap(),
+            version,
+        }
+    }
+
+    #[test]
+    fn a_conflict_says_what_the_other_change_saved() {
+        let mine = view((true, 20), (true, 20), 3);
+        let theirs = view((true, 15), (false, 20), 4);
+        assert_eq!(
+            what_changed(&mine, &theirs),
+            ["App level: 20 % -> 15 % (now saved)", "Org level: 20 % -> off (20 %) (now saved)"]
+        );
+        assert_eq!(
+            what_changed(&mine, &view((true, 20), (true, 20), 4)),
+            ["The values are the same; the version is now 4."]
+        );
     }
 }

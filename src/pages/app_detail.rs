@@ -11,7 +11,7 @@ use crate::pages::safeguards::editor_data;
 use crate::roadblock_watch::RoadblockWatch;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use safeguard_rules::api::ImportView;
+use safeguard_rules::api::{ChangeRow, ImportView};
 use wasm_bindgen::JsCast;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -142,7 +142,6 @@ fn DryRun(
         }
         Some(r) => format!("Would be paused. {}.", cause_sentence(&r.cause)),
     };
-    let import_id = plan.id.clone();
     view! {
         <div class="dry-run" data-testid="dry-run-result">
             <p class=if plan.roadblock.is_some() { "warn" } else { "ok" }>{verdict}</p>
@@ -152,9 +151,40 @@ fn DryRun(
             <ul class="plain">{plan.impact.apps.iter().map(|a| view! {
                 <li>{format!("{}: {} of {} ({})", a.app_name, format::count(a.unassignments), format::count(a.population), format::share(a.unassignments, a.population))}</li>
             }).collect_view()}</ul>
-            {(!import_id.is_empty()).then(|| view! { <p class="muted">"The users it would unassign or deactivate are listed on the import page once it is started."</p> })}
+            <AffectedPreview rows=plan.affected.clone().unwrap_or_default() total=c.unassigned + c.deactivated />
             <button class="primary" data-testid="start-import" disabled=move || start.pending().get()
                 on:click=move |_| { if let Some(text) = csv.get() { start.dispatch(text); } }>"Start the import"</button>
         </div>
     }
+}
+
+/// The users a dry run would unassign or deactivate, by name.
+#[component]
+fn AffectedPreview(rows: Vec<ChangeRow>, total: u64) -> impl IntoView {
+    if rows.is_empty() {
+        return view! { <p class="ok">"No user would be unassigned or deactivated."</p> }
+            .into_any();
+    }
+    let shown = rows.len();
+    view! {
+        <h3>{if (shown as u64) < total {
+            format!("Who would lose access (the first {} of {} changes)", format::count(shown as u64), format::count(total))
+        } else {
+            "Who would lose access".to_owned()
+        }}</h3>
+        <div class="table-wrap">
+            <table data-testid="dry-run-affected">
+                <thead><tr><th>"User"</th><th>"Change"</th><th>"App"</th><th>"Cause"</th></tr></thead>
+                <tbody>{rows.into_iter().map(|r| view! {
+                    <tr>
+                        <td>{r.login}</td>
+                        <td>{r.kind.as_str()}</td>
+                        <td>{r.app_name.unwrap_or_default()}</td>
+                        <td>{r.cause.map(|c| c.as_str()).unwrap_or_default()}</td>
+                    </tr>
+                }).collect_view()}</tbody>
+            </table>
+        </div>
+    }
+    .into_any()
 }

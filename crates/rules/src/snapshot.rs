@@ -62,13 +62,137 @@ impl Origin {
             Origin::CsvRow => format!("row {}, column {field}", index + 2),
         }
     }
+
+    /// The place of one attribute. A very long name is cut, so the error stays readable.
+    fn attribute(self, index: usize, name: &str) -> String {
+        let shown: String = name.chars().take(64).collect();
+        let cut = if shown.len() < name.len() { "..." } else { "" };
+        match self {
+            Origin::JsonIndex => format!("users[{index}].attributes.{shown}{cut}"),
+            Origin::CsvRow => format!("row {}, column {shown}{cut}", index + 2),
+        }
+    }
+
+    /// The place of a user's attributes as a whole.
+    fn attributes(self, index: usize) -> String {
+        match self {
+            Origin::JsonIndex => format!("users[{index}].attributes"),
+            Origin::CsvRow => self.user(index),
+        }
+    }
+
+    /// The place of a whole user: its index, or its row.
+    pub fn user(self, index: usize) -> String {
+        match self {
+            Origin::JsonIndex => format!("users[{index}]"),
+            Origin::CsvRow => format!("row {}", index + 2),
+        }
+    }
+}
+
+/// The most a snapshot may hold. Each bound keeps one request's memory and time, and what it
+/// stores, proportionate to a real directory; none is near what a real source sends. Checked by
+/// [`validate_with`] (and the CSV reader) for both upload forms, so the console and the server
+/// refuse the same snapshots.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct SnapshotLimits {
+    /// Users in one snapshot. 2,000,000: the largest orgs have about a million users, and
+    /// reading, planning and checking that many takes seconds and a few hundred MiB; twice that
+    /// leaves room to grow without letting one upload hold the server for minutes.
+    pub max_users: usize,
+    /// Columns of a CSV header. 200: an HR export has a few dozen; a wider file is a mistake
+    /// (a transposed sheet) and each column multiplies the memory per user.
+    pub max_columns: usize,
+    /// Attributes of one user: as many as a CSV can carry beside its two required columns
+    /// (`externalId`, `login`), so a snapshot accepted as CSV is accepted as JSON too.
+    pub max_attributes: usize,
+    /// Characters of `externalId`, `login`, `email`, `firstName` and `lastName`. 256: an email
+    /// address is at most 254, and ids and names are shorter still.
+    pub max_field_chars: usize,
+    /// Characters of an attribute name. 128: names are identifiers such as `costCenter`, and a
+    /// group rule or filter has to repeat them.
+    pub max_attribute_name_chars: usize,
+    /// Characters of an attribute value. 1,024: room for a free-text title or an address, not a
+    /// document.
+    pub max_attribute_value_chars: usize,
+}
+
+/// The columns every CSV snapshot has; every column but the five known ones is an attribute.
+const REQUIRED_COLUMNS: usize = 2;
+
+impl SnapshotLimits {
+    pub const DEFAULT: SnapshotLimits = SnapshotLimits {
+        max_users: 2_000_000,
+        max_columns: 200,
+        max_attributes: 200 - REQUIRED_COLUMNS,
+        max_field_chars: 256,
+        max_attribute_name_chars: 128,
+        max_attribute_value_chars: 1024,
+    };
+}
+
+impl Default for SnapshotLimits {
+    fn default() -> Self {
+        Self::DEFAULT
+    }
+}
+
+/// Why a snapshot was refused; the kind decides how the server answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum SnapshotRejection {
+    /// The bytes are not the format they claim (CSV structure, UTF-8, header cells).
+    Malformed(Vec<FieldError>),
+    /// Well-formed, but values break the snapshot's rules: an empty or repeated `externalId` or
+    /// `login`, a value longer than its limit, too many attributes.
+    Invalid(Vec<FieldError>),
+    /// More users or columns than [`SnapshotLimits`] allows. Reading stopped there.
+    TooLarge(Vec<FieldError>),
+}
+
+impl SnapshotRejection {
+    /// Every problem found, each naming its place.
+    pub fn into_errors(self) -> Vec<FieldError> {
+        match self {
+            SnapshotRejection::Malformed(e)
+            | SnapshotRejection::Invalid(e)
+            | SnapshotRejection::TooLarge(e) => e,
+        }
+    }
+}
+
+/// The answer when a snapshot has more users than `limits` allow.
+pub fn too_many_users(field: impl Into<String>, limits: &SnapshotLimits) -> FieldError {
+    FieldError::new(
+        field,
+        format!(
+            "the snapshot has more than {} users, the most one import accepts; split the source or raise the server's --max-snapshot-rows",
+            limits.max_users
+        ),
+    )
 }
 
 /// Checks what the planner relies on: every user has an `externalId` and a `login`, and neither
 /// repeats (logins compared without regard to case, as users are matched). Answers every
-/// problem found, not only the first, each naming where it is.
+/// problem found, not only the first, each naming where it is. The length limits are the
+/// defaults; see [`validate_with`].
 pub fn validate(users: &[SnapshotUser], origin: Origin) -> Result<(), Vec<FieldError>> {
+    validate_with(users, origin, &SnapshotLimits::DEFAULT).map_err(SnapshotRejection::into_errors)
+}
+
+/// [`validate`], plus the bounds of `limits`: the number of users, the length of every value
+/// and the number of attributes of each user.
+pub fn validate_with(
+    users: &[SnapshotUser],
+    origin: Origin,
+    limits: &SnapshotLimits,
+) -> Result<(), SnapshotRejection> {
     const MAX_REPORTED: usize = 100;
+    if users.len() > limits.max_users {
+        return Err(SnapshotRejection::TooLarge(vec![too_many_users(
+            origin.user(limits.max_users),
+            limits,
+        )]));
+    }
     let mut errors = Vec::new();
     let mut external_ids: HashMap<&str, usize> =
         HashMap::with_capacity_and_hasher(users.len(), Default::default());
@@ -79,6 +203,7 @@ pub fn validate(users: &[SnapshotUser], origin: Origin) -> Result<(), Vec<FieldE
         if errors.len() >= MAX_REPORTED {
             break;
         }
+        check_lengths(&mut errors, user, i, origin, limits);
         if user.external_id.trim().is_empty() {
             errors.push(FieldError::new(origin.place(i, "externalId"), "is empty"));
         } else if let Some(first) = external_ids.insert(&user.external_id, i) {
@@ -107,7 +232,67 @@ pub fn validate(users: &[SnapshotUser], origin: Origin) -> Result<(), Vec<FieldE
     if errors.is_empty() {
         Ok(())
     } else {
-        Err(errors)
+        Err(SnapshotRejection::Invalid(errors))
+    }
+}
+
+/// Whether `text` is longer than `max` characters. Counting characters is only needed when the
+/// bytes exceed the limit, which real values never do.
+fn longer_than(text: &str, max: usize) -> bool {
+    text.len() > max && text.chars().count() > max
+}
+
+fn check_lengths(
+    errors: &mut Vec<FieldError>,
+    user: &SnapshotUser,
+    i: usize,
+    origin: Origin,
+    limits: &SnapshotLimits,
+) {
+    let max = limits.max_field_chars;
+    let fields = [
+        ("externalId", Some(&user.external_id)),
+        ("login", Some(&user.login)),
+        ("firstName", user.first_name.as_ref()),
+        ("lastName", user.last_name.as_ref()),
+        ("email", user.email.as_ref()),
+    ];
+    for (field, value) in fields {
+        if value.is_some_and(|v| longer_than(v, max)) {
+            errors.push(FieldError::new(
+                origin.place(i, field),
+                format!("is longer than {max} characters, the limit for this field"),
+            ));
+        }
+    }
+    if user.attributes.len() > limits.max_attributes {
+        errors.push(FieldError::new(
+            origin.attributes(i),
+            format!(
+                "has {} attributes; a user may have at most {}",
+                user.attributes.len(),
+                limits.max_attributes
+            ),
+        ));
+    }
+    for (name, value) in &user.attributes {
+        if longer_than(name, limits.max_attribute_name_chars) {
+            errors.push(FieldError::new(
+                origin.attribute(i, name),
+                format!(
+                    "the attribute name is longer than {} characters, the limit for attribute names",
+                    limits.max_attribute_name_chars
+                ),
+            ));
+        } else if longer_than(value, limits.max_attribute_value_chars) {
+            errors.push(FieldError::new(
+                origin.attribute(i, name),
+                format!(
+                    "is longer than {} characters, the limit for attribute values",
+                    limits.max_attribute_value_chars
+                ),
+            ));
+        }
     }
 }
 

@@ -4,7 +4,9 @@
 //! Errors name the row (the header is row 1) and, where there is one, the column, so an
 //! administrator can find the cell in a spreadsheet.
 
-use crate::snapshot::{Origin, SnapshotUser, validate};
+use crate::snapshot::{
+    Origin, SnapshotLimits, SnapshotRejection, SnapshotUser, too_many_users, validate_with,
+};
 use crate::validation::FieldError;
 use std::collections::BTreeMap;
 
@@ -34,34 +36,65 @@ impl Column {
     }
 }
 
-/// Reads and validates a whole CSV snapshot. On any problem answers every one found (up to a
-/// hundred), each naming its row and column; nothing is returned half-read.
+/// Reads and validates a whole CSV snapshot within the default [`SnapshotLimits`]. On any
+/// problem answers every one found (up to a hundred), each naming its row and column; nothing is
+/// returned half-read.
 pub fn read_csv(bytes: &[u8]) -> Result<Vec<SnapshotUser>, Vec<FieldError>> {
+    read_csv_with(bytes, &SnapshotLimits::DEFAULT).map_err(SnapshotRejection::into_errors)
+}
+
+/// [`read_csv`] within `limits`, saying what kind of problem refused the file. Reading stops at
+/// the first row past `limits.max_users`, so an oversized file costs no more than a full one.
+pub fn read_csv_with(
+    bytes: &[u8],
+    limits: &SnapshotLimits,
+) -> Result<Vec<SnapshotUser>, SnapshotRejection> {
     let mut reader = csv::ReaderBuilder::new()
         .has_headers(true)
         .flexible(false)
         .from_reader(bytes);
     let header = reader
         .headers()
-        .map_err(|e| vec![csv_error(&e, &[])])?
+        .map_err(|e| SnapshotRejection::Malformed(vec![csv_error(&e, &[])]))?
         .clone();
+    if header.len() > limits.max_columns {
+        return Err(SnapshotRejection::TooLarge(vec![FieldError::new(
+            "row 1",
+            format!(
+                "the header has {} columns; a snapshot may have at most {}",
+                header.len(),
+                limits.max_columns
+            ),
+        )]));
+    }
     let names: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
-    let columns = read_header(&names)?;
+    let columns = read_header(&names, limits)?;
 
     let mut users = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
         match reader.read_record(&mut record) {
             Ok(false) => break,
+            Ok(true) if users.len() == limits.max_users => {
+                return Err(SnapshotRejection::TooLarge(vec![too_many_users(
+                    Origin::CsvRow.user(users.len()),
+                    limits,
+                )]));
+            }
             Ok(true) => users.push(read_user(&record, &columns)),
-            Err(e) => return Err(vec![csv_error(&e, &names)]),
+            Err(e) => return Err(SnapshotRejection::Malformed(vec![csv_error(&e, &names)])),
         }
     }
-    validate(&users, Origin::CsvRow)?;
+    validate_with(&users, Origin::CsvRow, limits)?;
     Ok(users)
 }
 
-fn read_header(names: &[String]) -> Result<Vec<Column>, Vec<FieldError>> {
+/// The columns the header names. Structural problems (an empty, repeated or missing column)
+/// make the file malformed; an attribute name longer than its limit makes it invalid.
+fn read_header(
+    names: &[String],
+    limits: &SnapshotLimits,
+) -> Result<Vec<Column>, SnapshotRejection> {
     let mut errors = Vec::new();
     let columns: Vec<Column> = names.iter().map(|n| Column::from_header(n)).collect();
     for (i, name) in names.iter().enumerate() {
@@ -85,10 +118,27 @@ fn read_header(names: &[String]) -> Result<Vec<Column>, Vec<FieldError>> {
             ));
         }
     }
-    if errors.is_empty() {
+    if !errors.is_empty() {
+        return Err(SnapshotRejection::Malformed(errors));
+    }
+    let max = limits.max_attribute_name_chars;
+    let too_long: Vec<FieldError> = names
+        .iter()
+        .enumerate()
+        .filter(|(_, name)| name.chars().count() > max)
+        .map(|(i, _)| {
+            FieldError::new(
+                format!("row 1, column {}", i + 1),
+                format!(
+                    "the column name is longer than {max} characters, the limit for attribute names"
+                ),
+            )
+        })
+        .collect();
+    if too_long.is_empty() {
         Ok(columns)
     } else {
-        Err(errors)
+        Err(SnapshotRejection::Invalid(too_long))
     }
 }
 

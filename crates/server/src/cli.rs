@@ -1,7 +1,7 @@
 //! The command line: `safeguard serve --listen ADDR --db PATH [--demo] [--console-dir DIR]
-//! [--max-body-bytes N]`.
+//! [--max-body-bytes N] [--max-snapshot-rows N]`.
 
-use crate::state::DEFAULT_MAX_BODY_BYTES;
+use crate::limits::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_ROWS};
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -41,4 +41,7 @@ pub struct ServeArgs {
     /// Requests with a larger body are refused with 413.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
+    /// Snapshots with more users are refused with 413, before anything is planned.
+    #[arg(long, default_value_t = DEFAULT_MAX_SNAPSHOT_ROWS)]
+    pub max_snapshot_rows: usize,
 }

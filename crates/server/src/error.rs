@@ -9,7 +9,9 @@
 //! - [`AppError::Conflict`] (409): the request is valid but the state forbids it now: a stale
 //!   settings version, resuming or cancelling an import that is not paused. The detail says what
 //!   the state is, so the client can recover (the current version, who resolved it).
-//! - [`AppError::PayloadTooLarge`] (413) and [`AppError::UnsupportedMediaType`] (415).
+//! - [`AppError::PayloadTooLarge`] (413): over a size limit of [`crate::limits`]: the body's
+//!   bytes, a snapshot's users or columns. The detail names the limit and its value.
+//! - [`AppError::UnsupportedMediaType`] (415).
 //! - [`AppError::Invalid`] (422): well-formed, but values are out of range or break a rule
 //!   (percent 101, a repeated login); `errors` lists every invalid field.
 //! - [`AppError::Internal`] (500): anything the client cannot fix. The cause is logged with
@@ -35,7 +37,10 @@ pub enum AppError {
         kind: &'static str,
         detail: String,
     },
-    PayloadTooLarge(u64),
+    PayloadTooLarge {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
     UnsupportedMediaType(String),
     Invalid {
         detail: String,
@@ -68,6 +73,19 @@ impl AppError {
         }
     }
 
+    /// A body over `--max-body-bytes`.
+    pub fn body_too_large(limit: usize) -> Self {
+        AppError::PayloadTooLarge {
+            detail: format!(
+                "The body is larger than this server accepts ({limit} bytes, its --max-body-bytes); nothing was changed."
+            ),
+            errors: vec![FieldError::new(
+                "body",
+                format!("is larger than {limit} bytes, the limit set by --max-body-bytes"),
+            )],
+        }
+    }
+
     pub fn internal(error: impl std::error::Error + Send + Sync + 'static) -> Self {
         AppError::Internal(Box::new(error))
     }
@@ -85,14 +103,13 @@ impl AppError {
             AppError::Conflict { kind, detail } => {
                 Problem::new(409, kind, "Conflict", detail.clone())
             }
-            AppError::PayloadTooLarge(limit) => Problem::new(
+            AppError::PayloadTooLarge { detail, errors } => Problem::new(
                 413,
                 "payload-too-large",
                 "Payload too large",
-                format!(
-                    "The body is larger than this server accepts ({limit} bytes); nothing was changed."
-                ),
-            ),
+                detail.clone(),
+            )
+            .with_errors(errors.clone()),
             AppError::UnsupportedMediaType(detail) => Problem::new(
                 415,
                 "unsupported-media-type",
@@ -185,6 +202,9 @@ impl From<SourceError> for AppError {
         match error {
             SourceError::Malformed { detail, errors } => AppError::BadRequest { detail, errors },
             SourceError::Invalid { detail, errors } => AppError::Invalid { detail, errors },
+            SourceError::TooLarge { detail, errors } => {
+                AppError::PayloadTooLarge { detail, errors }
+            }
         }
     }
 }

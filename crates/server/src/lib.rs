@@ -7,6 +7,8 @@
 //! - [`sources`]: where snapshots come from (CSV and JSON uploads today).
 //! - [`storage`]: every SQL statement; one writer connection, read-only readers (WAL).
 //! - [`events`]: the System Log events; [`error`]: `AppError`, the problem answers.
+//! - [`limits`]: every bound on a request's input, and why; [`security_headers`]: the headers
+//!   every answer carries (the Content-Security-Policy and its peers).
 //! - [`demo`]: the demo org of `--demo`; [`cli`]: the command line.
 //!
 //! Tests drive the real router: [`app`] with an [`AppState`] over a SQLite file.
@@ -18,9 +20,11 @@ pub mod demo;
 pub mod error;
 pub mod events;
 pub mod ids;
+pub mod limits;
 pub mod pipeline;
 pub mod roadblock;
 pub mod routes;
+pub mod security_headers;
 pub mod sources;
 pub mod state;
 pub mod storage;
@@ -28,19 +32,25 @@ pub mod storage;
 pub use state::{AppState, Config};
 
 use axum::extract::DefaultBodyLimit;
-use axum::{Extension, Router};
+use axum::{Extension, Router, middleware};
 use routes::extract::BodyLimit;
 use tower_http::trace::TraceLayer;
 
 /// The whole server: the API, `/api/v1/openapi.json`, problem answers for unknown `/api` paths
-/// and wrong methods, and the console for every other path.
+/// and wrong methods, and the console for every other path; every answer with the headers of
+/// [`security_headers`].
 pub fn app(state: AppState) -> Router {
     let (api, _document) = routes::api_router().split_for_parts();
     let limit = state.config.max_body_bytes;
+    let headers = security_headers::SecurityHeaders::new(&state.config.console_dir);
     api.merge(routes::console::fallback(&state.config.console_dir))
         .method_not_allowed_fallback(routes::console::method_not_allowed)
         .layer(Extension(BodyLimit(limit)))
         .layer(DefaultBodyLimit::max(limit))
+        .layer(middleware::from_fn_with_state(
+            headers,
+            security_headers::add,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

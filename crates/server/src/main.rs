@@ -60,6 +60,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         pipeline,
         Config {
             max_body_bytes: args.max_body_bytes,
+            max_snapshot_rows: args.max_snapshot_rows,
             console_dir: args.console_dir,
         },
     );

@@ -112,6 +112,7 @@ impl Pipeline {
                 roadblock: verdict.roadblock().cloned(),
                 resolved_by: None,
                 error: None,
+                affected: Some(affected_users(&planned.changes)),
             })
         })
     }
@@ -331,4 +332,28 @@ impl Pipeline {
         self.drain(&mut writer);
         Ok(interrupted)
     }
+}
+
+/// The users a plan would unassign or deactivate, named, for a dry run's answer (its plan is not
+/// stored, so this is the only place an administrator sees them before starting it).
+fn affected_users(
+    changes: &[safeguard_rules::plan::Change],
+) -> Vec<safeguard_rules::api::ChangeRow> {
+    use safeguard_rules::plan::ChangeKind;
+    changes
+        .iter()
+        .filter(|c| matches!(c.kind, ChangeKind::Unassign | ChangeKind::Deactivate))
+        .filter_map(|c| {
+            Some(safeguard_rules::api::ChangeRow {
+                kind: c.kind,
+                // Only existing users are unassigned or deactivated, so they have ids.
+                user_id: c.user_id.clone()?,
+                login: c.login.clone(),
+                app_id: c.app_id.clone(),
+                app_name: c.app_name.clone(),
+                cause: c.cause,
+            })
+        })
+        .take(safeguard_rules::api::imports::DRY_RUN_AFFECTED_MAX)
+        .collect()
 }

@@ -5,8 +5,10 @@
 //! and feed the same pipeline.
 
 use safeguard_rules::api::SnapshotBody;
-use safeguard_rules::snapshot::{Origin, SnapshotUser, validate};
-use safeguard_rules::snapshot_csv::read_csv;
+use safeguard_rules::snapshot::{
+    Origin, SnapshotLimits, SnapshotRejection, SnapshotUser, validate_with,
+};
+use safeguard_rules::snapshot_csv::read_csv_with;
 use safeguard_rules::validation::FieldError;
 
 /// Why a snapshot could not be read. Nothing is imported from a snapshot with any problem.
@@ -19,55 +21,68 @@ pub enum SourceError {
         errors: Vec<FieldError>,
     },
     /// Well-formed, but values break the snapshot's rules (an empty or repeated `externalId` or
-    /// `login`).
+    /// `login`, a value over its length limit, too many attributes).
     #[error("{detail}")]
     Invalid {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// More users or columns than the server's [`SnapshotLimits`] allow.
+    #[error("{detail}")]
+    TooLarge {
+        detail: String,
+        errors: Vec<FieldError>,
+    },
+}
+
+impl SourceError {
+    fn from_rejection(rejection: SnapshotRejection, format: &str) -> Self {
+        match rejection {
+            SnapshotRejection::Malformed(errors) => SourceError::Malformed {
+                detail: format!("The {format} snapshot cannot be read; nothing was imported."),
+                errors,
+            },
+            SnapshotRejection::Invalid(errors) => SourceError::Invalid {
+                detail: format!(
+                    "The {format} snapshot has values that break its rules (an empty or repeated externalId or login, a value over its length limit, too many attributes); nothing was imported."
+                ),
+                errors,
+            },
+            SnapshotRejection::TooLarge(errors) => SourceError::TooLarge {
+                detail: format!(
+                    "The {format} snapshot is larger than this server accepts: {}; nothing was imported.",
+                    errors.first().map_or("", |e| e.message.as_str())
+                ),
+                errors,
+            },
+        }
+    }
 }
 
 /// Reads a full snapshot of a source's users.
 pub trait Source {
-    /// Every user of the source, validated: each has an `externalId` and a `login`, and neither
-    /// repeats.
+    /// Every user of the source, validated: each has an `externalId` and a `login`, neither
+    /// repeats, and the snapshot is within its limits.
     fn snapshot(&self) -> Result<Vec<SnapshotUser>, SourceError>;
 }
 
 /// A CSV file uploaded with the request (`Content-Type: text/csv`).
 pub struct CsvUpload<'a> {
     pub bytes: &'a [u8],
+    pub limits: SnapshotLimits,
 }
 
 /// A JSON document uploaded with the request (`Content-Type: application/json`).
 pub struct JsonUpload<'a> {
     pub bytes: &'a [u8],
+    pub limits: SnapshotLimits,
 }
 
 impl Source for CsvUpload<'_> {
     fn snapshot(&self) -> Result<Vec<SnapshotUser>, SourceError> {
-        read_csv(self.bytes).map_err(|errors| {
-            // `read_csv` answers structural problems and value problems alike; the value
-            // problems are the ones its final validation finds (an empty or repeated id).
-            if errors.iter().all(is_value_problem) {
-                SourceError::Invalid {
-                    detail: "The CSV snapshot has empty or repeated externalId or login values; nothing was imported.".to_owned(),
-                    errors,
-                }
-            } else {
-                SourceError::Malformed {
-                    detail: "The CSV snapshot cannot be read; nothing was imported.".to_owned(),
-                    errors,
-                }
-            }
-        })
+        read_csv_with(self.bytes, &self.limits)
+            .map_err(|rejection| SourceError::from_rejection(rejection, "CSV"))
     }
-}
-
-fn is_value_problem(error: &FieldError) -> bool {
-    let about_id =
-        error.field.ends_with("column externalId") || error.field.ends_with("column login");
-    about_id && (error.message == "is empty" || error.message.contains(" repeats "))
 }
 
 impl Source for JsonUpload<'_> {
@@ -81,6 +96,7 @@ impl Source for JsonUpload<'_> {
                 errors: Vec::new(),
             });
         }
+        // The body limit bounds what this parse can take; the row limit is checked after it.
         let body: SnapshotBody = serde_json::from_slice(self.bytes).map_err(|e| {
             SourceError::Malformed {
                 detail: format!(
@@ -92,10 +108,8 @@ impl Source for JsonUpload<'_> {
                 errors: Vec::new(),
             }
         })?;
-        validate(&body.users, Origin::JsonIndex).map_err(|errors| SourceError::Invalid {
-            detail: "The JSON snapshot has empty or repeated externalId or login values; nothing was imported.".to_owned(),
-            errors,
-        })?;
+        validate_with(&body.users, Origin::JsonIndex, &self.limits)
+            .map_err(|rejection| SourceError::from_rejection(rejection, "JSON"))?;
         Ok(body.users)
     }
 }
@@ -117,6 +131,7 @@ mod tests {
     fn a_repeated_login_in_csv_is_invalid_not_malformed() {
         let err = CsvUpload {
             bytes: b"externalId,login\n1,a@x\n2,A@x\n",
+            limits: SnapshotLimits::DEFAULT,
         }
         .snapshot()
         .unwrap_err();
@@ -127,6 +142,7 @@ mod tests {
     fn a_short_csv_row_is_malformed() {
         let err = CsvUpload {
             bytes: b"externalId,login\n1\n",
+            limits: SnapshotLimits::DEFAULT,
         }
         .snapshot()
         .unwrap_err();
@@ -137,6 +153,7 @@ mod tests {
     fn json_syntax_errors_name_line_and_column() {
         let err = JsonUpload {
             bytes: b"{\"users\": [\n  {\"externalId\": 1,}\n]}",
+            limits: SnapshotLimits::DEFAULT,
         }
         .snapshot()
         .unwrap_err();

@@ -8,13 +8,16 @@ use safeguard_rules::api::ImportView;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-/// The body limit when none is configured: 64 MiB.
-pub const DEFAULT_MAX_BODY_BYTES: usize = 64 * 1024 * 1024;
+use crate::limits::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_ROWS, SnapshotLimits, snapshot_limits,
+};
 
 #[derive(Clone, Debug)]
 pub struct Config {
     /// Requests with a larger body are answered 413.
     pub max_body_bytes: usize,
+    /// Snapshots with more users are answered 413.
+    pub max_snapshot_rows: usize,
     /// The built console (Trunk's `dist`): static files, and `index.html` for deep links.
     pub console_dir: PathBuf,
 }
@@ -23,8 +26,16 @@ impl Default for Config {
     fn default() -> Self {
         Self {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_snapshot_rows: DEFAULT_MAX_SNAPSHOT_ROWS,
             console_dir: PathBuf::from("dist"),
         }
+    }
+}
+
+impl Config {
+    /// What a snapshot may hold on this server.
+    pub fn snapshot_limits(&self) -> SnapshotLimits {
+        snapshot_limits(self.max_snapshot_rows)
     }
 }
 

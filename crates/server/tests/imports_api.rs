@@ -78,6 +78,24 @@ async fn a_dry_run_plans_and_checks_but_stores_and_changes_nothing() {
     assert_eq!(simulated["status"], "simulated");
     assert_eq!(simulated["roadblock"]["cause"]["scope"], "app");
     assert_eq!(simulated["counts"]["unassigned"], 50);
+    // A dry run's plan is not stored, so its answer names who would lose access.
+    let affected = simulated["affected"].as_array().unwrap();
+    assert_eq!(affected.len(), 50);
+    assert!(
+        affected
+            .iter()
+            .all(|r| r["kind"] == "unassign" && r["cause"] == "removedFromSource")
+    );
+    let named: std::collections::BTreeSet<&str> = affected
+        .iter()
+        .map(|r| r["login"].as_str().unwrap())
+        .collect();
+    for kept in logins("u", 0..50) {
+        assert!(!named.contains(kept.as_str()), "{kept} stays");
+    }
+    for removed in logins("u", 50..100) {
+        assert!(named.contains(removed.as_str()), "{removed} is named");
+    }
     assert_eq!(app.population(&id).await, 100);
     app.get(&format!(
         "/api/v1/imports/{}",

@@ -279,6 +279,11 @@ impl Builder {
         self
     }
 
+    pub fn max_snapshot_rows(mut self, n: usize) -> Self {
+        self.config.max_snapshot_rows = n;
+        self
+    }
+
     pub fn console_dir(mut self, dir: &Path) -> Self {
         self.config.console_dir = dir.to_owned();
         self

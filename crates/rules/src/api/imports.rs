@@ -103,7 +103,15 @@ pub struct ImportView {
     /// Why a `failed` import failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// For a dry run only, whose plan is not stored: the users it would unassign or deactivate
+    /// (up to [`DRY_RUN_AFFECTED_MAX`] rows, in plan order). Stored imports list theirs at
+    /// `GET /api/v1/imports/{id}/changes`.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub affected: Option<Vec<ChangeRow>>,
 }
+
+/// How many affected users a dry run's answer names at most.
+pub const DRY_RUN_AFFECTED_MAX: usize = 1000;
 
 /// One change of a stored plan: `GET /api/v1/imports/{id}/changes`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]

@@ -2,6 +2,7 @@
 
 use crate::error::AppError;
 use crate::ids::new_id;
+use crate::limits::{MAX_APP_NAME_CHARS, longer_than};
 use crate::routes::extract::{ApiPath, ApiQuery, CurrentActor, JsonBody};
 use crate::routes::pagination::{PageRequest, page_response};
 use crate::state::AppState;
@@ -59,7 +60,8 @@ pub async fn list_apps(
     responses(
         (status = 201, description = "The app", body = AppView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values, or a name longer than 200 characters", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_app(
@@ -71,8 +73,11 @@ pub async fn create_app(
     let mut errors = Vec::new();
     if name.is_empty() {
         errors.push(FieldError::new("name", "is required"));
-    } else if name.chars().count() > 200 {
-        errors.push(FieldError::new("name", "is longer than 200 characters"));
+    } else if longer_than(&name, MAX_APP_NAME_CHARS) {
+        errors.push(FieldError::new(
+            "name",
+            format!("is longer than {MAX_APP_NAME_CHARS} characters, the limit for app names"),
+        ));
     }
     if new.deactivate_on_remove && !new.profile_source {
         errors.push(FieldError::new(

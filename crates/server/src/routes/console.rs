@@ -1,7 +1,8 @@
 //! The console: the static files Trunk built, with `index.html` for every other path outside
 //! `/api` (so deep links such as `/imports/imp_123` load the app), and a small page saying the
 //! console is not built when there is no `index.html`, so the API still works without it.
-//! Unknown `/api` paths answer a problem, never the console.
+//! Unknown `/api` paths answer a problem, never the console. The placeholder page has no inline
+//! style or script: the Content-Security-Policy (`security_headers`) would block them.
 
 use crate::error::{AppError, problem_response};
 use axum::Router;
@@ -14,7 +15,7 @@ use tower_http::services::{ServeDir, ServeFile};
 
 const NOT_BUILT: &str = r#"<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>Safeguard</title></head>
-<body style="font-family: sans-serif; max-width: 40em; margin: 4em auto">
+<body>
 <h1>Safeguard</h1>
 <p>The console is not built. Build it with <code>make console</code> (Trunk writes it to
 <code>dist/</code>), or start the server with <code>--console-dir</code> pointing at a built one.</p>

@@ -42,7 +42,7 @@ impl From<BytesRejection> for AppError {
     fn from(rejection: BytesRejection) -> Self {
         if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
             // The limit itself is filled in by `read_body`, which knows it.
-            AppError::PayloadTooLarge(0)
+            AppError::body_too_large(0)
         } else {
             AppError::bad_request(format!(
                 "The body cannot be read: {}",
@@ -57,7 +57,7 @@ pub async fn read_body(request: Request, limit: usize) -> Result<Bytes, AppError
     match Bytes::from_request(request, &()).await {
         Ok(bytes) => Ok(bytes),
         Err(rejection) => Err(match AppError::from(rejection) {
-            AppError::PayloadTooLarge(_) => AppError::PayloadTooLarge(limit as u64),
+            AppError::PayloadTooLarge { .. } => AppError::body_too_large(limit),
             other => other,
         }),
     }
@@ -102,7 +102,7 @@ fn body_limit(request: &Request) -> usize {
     request
         .extensions()
         .get::<BodyLimit>()
-        .map_or(crate::state::DEFAULT_MAX_BODY_BYTES, |l| l.0)
+        .map_or(crate::limits::DEFAULT_MAX_BODY_BYTES, |l| l.0)
 }
 
 /// The configured body limit, carried to extractors as a request extension.

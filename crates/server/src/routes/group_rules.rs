@@ -4,6 +4,10 @@
 
 use crate::error::AppError;
 use crate::ids::new_id;
+use crate::limits::{
+    MAX_GROUP_RULE_APPS, MAX_GROUP_RULE_ATTRIBUTE_CHARS, MAX_GROUP_RULE_NAME_CHARS,
+    MAX_GROUP_RULE_VALUE_CHARS, longer_than,
+};
 use crate::routes::apps::PageQuery;
 use crate::routes::extract::{ApiQuery, CurrentActor, JsonBody};
 use crate::routes::pagination::{PageRequest, page_response};
@@ -50,7 +54,8 @@ pub async fn list_group_rules(
     responses(
         (status = 201, description = "The group rule", body = GroupRuleView),
         (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Invalid values or unknown apps", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values, unknown apps, a field over its length limit or more than 100 apps", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn create_group_rule(
@@ -64,8 +69,32 @@ pub async fn create_group_rule(
             errors.push(FieldError::new(field, "is required"));
         }
     }
+    for (field, value, max) in [
+        ("name", &new.name, MAX_GROUP_RULE_NAME_CHARS),
+        ("attribute", &new.attribute, MAX_GROUP_RULE_ATTRIBUTE_CHARS),
+        ("equals", &new.equals, MAX_GROUP_RULE_VALUE_CHARS),
+    ] {
+        if longer_than(value, max) {
+            errors.push(FieldError::new(
+                field,
+                format!("is longer than {max} characters, the limit for this field"),
+            ));
+        }
+    }
     if new.app_ids.is_empty() {
         errors.push(FieldError::new("appIds", "must name at least one app"));
+    } else if new.app_ids.len() > MAX_GROUP_RULE_APPS {
+        // Refused before any app is looked up: the list may be huge.
+        return Err(AppError::invalid(
+            "The group rule is invalid; nothing was created.",
+            vec![FieldError::new(
+                "appIds",
+                format!(
+                    "names {} apps; a group rule may name at most {MAX_GROUP_RULE_APPS}",
+                    new.app_ids.len()
+                ),
+            )],
+        ));
     }
     let rule = GroupRule {
         id: GroupRuleId(new_id("grp")),

@@ -48,9 +48,9 @@ pub struct StartQuery {
         (status = 200, description = "A dry run: the import as it would be", body = ImportView),
         (status = 400, description = "Malformed JSON or CSV", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such app", body = Problem, content_type = "application/problem+json"),
-        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large, or more users or columns than the server accepts (the detail names the limit)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor CSV", body = Problem, content_type = "application/problem+json"),
-        (status = 422, description = "Empty or repeated externalId or login", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Empty or repeated externalId or login, a value over its length limit, too many attributes", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn start_import(
@@ -91,12 +91,19 @@ pub async fn start_import(
         }
     };
     let body = read_body(request, limit).await?;
+    let limits = state.config.snapshot_limits();
     let snapshot = state
         .blocking(move |_| {
             let source: Box<dyn Source> = if csv {
-                Box::new(CsvUpload { bytes: &body })
+                Box::new(CsvUpload {
+                    bytes: &body,
+                    limits,
+                })
             } else {
-                Box::new(JsonUpload { bytes: &body })
+                Box::new(JsonUpload {
+                    bytes: &body,
+                    limits,
+                })
             };
             Ok(source.snapshot()?)
         })

@@ -49,6 +49,7 @@ impl ImportRow {
                 at: at.clone(),
             }),
             error: self.error.clone(),
+            affected: None,
         }
     }
 }
