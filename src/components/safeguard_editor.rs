@@ -463,7 +463,10 @@ mod tests {
         let theirs = view((true, 15), (false, 20), 4);
         assert_eq!(
             what_changed(&mine, &theirs),
-            ["App level: 20 % -> 15 % (now saved)", "Org level: 20 % -> off (20 %) (now saved)"]
+            [
+                "App level: 20 % -> 15 % (now saved)",
+                "Org level: 20 % -> off (20 %) (now saved)"
+            ]
         );
         assert_eq!(
             what_changed(&mine, &view((true, 20), (true, 20), 4)),

@@ -157,7 +157,54 @@ pub fn decide<'a>(
     impact: &'a Impact,
     import_app: &AppId,
 ) -> Option<Exceeded<'a>> {
-    exceeded(settings, impact).min_by(|a, b| a.reached_before(b, import_app))
+    // One pass over the apps finds the first app limit reached and the org's total together:
+    // the same answer as the minimum of `exceeded`, with half the memory traffic (the property
+    // tests check that `decide` and `evaluate` agree).
+    let app_level = settings.app_level;
+    let check_apps = app_level.enabled;
+    let mut total: u64 = 0;
+    let mut first: Option<Exceeded<'a>> = None;
+    for app in &impact.apps {
+        total += app.unassignments;
+        if check_apps
+            && is_checked(app.population)
+            && exceeds(app_level.percent, app.population, app.unassignments)
+        {
+            let candidate = Exceeded {
+                app: Some(app),
+                percent: app_level.percent,
+                population: app.population,
+                limit: limit(app_level.percent, app.population),
+                unassignments: app.unassignments,
+            };
+            if first
+                .as_ref()
+                .is_none_or(|f| candidate.reached_before(f, import_app).is_lt())
+            {
+                first = Some(candidate);
+            }
+        }
+    }
+    let org_level = settings.org_level;
+    if org_level.enabled
+        && is_checked(impact.org_population)
+        && exceeds(org_level.percent, impact.org_population, total)
+    {
+        let org = Exceeded {
+            app: None,
+            percent: org_level.percent,
+            population: impact.org_population,
+            limit: limit(org_level.percent, impact.org_population),
+            unassignments: total,
+        };
+        if first
+            .as_ref()
+            .is_none_or(|f| org.reached_before(f, import_app).is_lt())
+        {
+            first = Some(org);
+        }
+    }
+    first
 }
 
 /// The full verdict on an import of `import_app` whose plan has `impact`.

@@ -106,7 +106,21 @@ pub const MAX_NESTING_DEPTH: usize = 32;
 
 /// Parses filter text into a [`Filter`], or explains where and why it is not a filter.
 pub fn parse(text: &str) -> Result<Filter, FilterError> {
-    parser::parse(text)
+    let filter = parser::parse(text)?;
+    // The canonical form is what the console shows and sends back, so it must parse too: it
+    // can be longer than what was typed (escaped control characters, spaces between tokens),
+    // and a filter whose canonical form outgrows the limit is refused here, not later.
+    let canonical = filter.to_string().len();
+    if canonical > MAX_FILTER_LENGTH {
+        return Err(FilterError {
+            position: text.chars().count(),
+            message: format!(
+                "written in canonical form this filter is {canonical} bytes, over the limit of \
+                 {MAX_FILTER_LENGTH} bytes; shorten it"
+            ),
+        });
+    }
+    Ok(filter)
 }
 
 impl std::str::FromStr for Filter {
