@@ -66,11 +66,20 @@ pub fn ImportDetail() -> impl IntoView {
         let id = id();
         async move { api::import(&id).await }
     });
+    // Outlives the roadblock panel: after a conflict the page refreshes, the import is no longer
+    // paused and the panel goes, but the administrator must still read why their click did nothing.
+    let notice = RwSignal::new(None::<ApiError>);
     view! {
+        {move || notice.get().map(|error| view! {
+            <div data-testid="resolve-conflict">
+                <p class="problem" role="alert">"Someone else resolved this import first; nothing was done twice. The page now shows where it is."</p>
+                <ProblemView error />
+            </div>
+        })}
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match import.await {
-                    Ok(view) => view! { <ImportPanel import=view reload=move || import.refetch() /> }.into_any(),
+                    Ok(view) => view! { <ImportPanel import=view notice reload=move || import.refetch() /> }.into_any(),
                     Err(error) => view! { <h1>"Import"</h1><ProblemView error /> }.into_any(),
                 }
             })}
@@ -81,6 +90,7 @@ pub fn ImportDetail() -> impl IntoView {
 #[component]
 fn ImportPanel(
     import: ImportView,
+    notice: RwSignal<Option<ApiError>>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let c = import.counts;
@@ -105,7 +115,7 @@ fn ImportPanel(
         <dl class="counts" data-testid="import-counts">
             {counts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{format::count(v)}</dd></div> }).collect_view()}
         </dl>
-        {(import.status == ImportStatus::Paused).then(|| view! { <RoadblockPanel import=import.clone() reload /> })}
+        {(import.status == ImportStatus::Paused).then(|| view! { <RoadblockPanel import=import.clone() notice reload /> })}
         {(!import.impact.apps.is_empty()).then(|| view! { <AffectedUsers import_id=import.id.clone() /> })}
     }
 }
@@ -113,6 +123,7 @@ fn ImportPanel(
 #[component]
 fn RoadblockPanel(
     import: ImportView,
+    notice: RwSignal<Option<ApiError>>,
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let watch = RoadblockWatch::expect();
@@ -137,52 +148,53 @@ fn RoadblockPanel(
             watch.refresh();
             match result {
                 Ok(_) => reload(),
+                Err(e) if e.is_conflict() => {
+                    notice.set(Some(e));
+                    reload();
+                }
                 Err(e) => failure.set(Some(e)),
             }
         }
     });
     let queued = move || watch.active().and_then(|s| s.queued).unwrap_or(0);
     view! {
-        <section class="roadblock-panel" data-testid="roadblock-panel">
-            <h2>"Paused by an import safeguard"</h2>
-            {roadblock.map(|r| view! {
-                <p class="cause" data-testid="roadblock-cause">{cause_sentence(&r.cause)}"."</p>
-                <h3>"Every exceeded limit"</h3>
-                <table class="bars" data-testid="exceeded">
-                    <tbody>
-                        {r.exceeded.into_iter().map(|e| view! {
-                            <tr>
-                                <td>{match e.scope { Scope::App => format!("App level: {}", e.app_name.clone().unwrap_or_default()), Scope::Org => "Org level".to_owned() }}</td>
-                                <td><LimitBar population=e.population unassignments=e.unassignments limit=Some(e.limit) /></td>
-                                <td>{format!("{} of {} ({}); limit {} at {} %", format::count(e.unassignments), format::count(e.population), format::share(e.unassignments, e.population), format::count(e.limit), e.percent)}</td>
-                            </tr>
-                        }).collect_view()}
-                    </tbody>
-                </table>
-            })}
-            <p><a href="/safeguards" data-testid="increase-limit">"Increase the app assignment removal limit"</a></p>
-            {move || failure.get().map(|e| {
-                let message = if e.is_conflict() { "Someone else already resolved this import; the page shows where it is now." } else { "The action failed." };
-                view! { <div data-testid="resolve-failure"><p class="problem">{message}</p><ProblemView error=e /></div> }
-            })}
-            <div class="actions">
-                <button class="primary" data-testid="resume" on:click=move |_| confirming.set(Some(Resolution::Resume))>"Resume All Imports"</button>
-                <button class="danger" data-testid="cancel" on:click=move |_| confirming.set(Some(Resolution::Cancel))>"Cancel the Affected Import and Resume Other Imports"</button>
-            </div>
-            {move || confirming.get().map(|action| {
-                let text = import.with_value(|i| consequence(i, action, queued()));
-                let label = match action { Resolution::Resume => "Yes, resume all imports", Resolution::Cancel => "Yes, cancel this import" };
-                view! {
-                    <div class="confirm" role="dialog" aria-modal="false" aria-labelledby="confirm-text" data-testid="confirm">
-                        <p id="confirm-text">{text}</p>
-                        <button class="primary" data-testid="confirm-yes" disabled=move || resolve.pending().get()
-                            on:click=move |_| { failure.set(None); resolve.dispatch(action); }>{label}</button>
-                        <button on:click=move |_| confirming.set(None)>"Go back"</button>
-                    </div>
-                }
-            })}
-        </section>
-    }
+            <section class="roadblock-panel" data-testid="roadblock-panel">
+                <h2>"Paused by an import safeguard"</h2>
+                {roadblock.map(|r| view! {
+                    <p class="cause" data-testid="roadblock-cause">{cause_sentence(&r.cause)}"."</p>
+                    <h3>"Every exceeded limit"</h3>
+                    <table class="bars" data-testid="exceeded">
+                        <tbody>
+                            {r.exceeded.into_iter().map(|e| view! {
+                                <tr>
+                                    <td>{match e.scope { Scope::App => format!("App level: {}", e.app_name.clone().unwrap_or_default()), Scope::Org => "Org level".to_owned() }}</td>
+                                    <td><LimitBar population=e.population unassignments=e.unassignments limit=Some(e.limit) /></td>
+                                    <td>{format!("{} of {} ({}); limit {} at {} %", format::count(e.unassignments), format::count(e.population), format::share(e.unassignments, e.population), format::count(e.limit), e.percent)}</td>
+                                </tr>
+                            }).collect_view()}
+                        </tbody>
+                    </table>
+                })}
+                <p><a href="/safeguards" data-testid="increase-limit">"Increase the app assignment removal limit"</a></p>
+    {move || failure.get().map(|e| view! { <div data-testid="resolve-failure"><ProblemView error=e /></div> })}
+                <div class="actions">
+                    <button class="primary" data-testid="resume" on:click=move |_| confirming.set(Some(Resolution::Resume))>"Resume All Imports"</button>
+                    <button class="danger" data-testid="cancel" on:click=move |_| confirming.set(Some(Resolution::Cancel))>"Cancel the Affected Import and Resume Other Imports"</button>
+                </div>
+                {move || confirming.get().map(|action| {
+                    let text = import.with_value(|i| consequence(i, action, queued()));
+                    let label = match action { Resolution::Resume => "Yes, resume all imports", Resolution::Cancel => "Yes, cancel this import" };
+                    view! {
+                        <div class="confirm" role="dialog" aria-modal="false" aria-labelledby="confirm-text" data-testid="confirm">
+                            <p id="confirm-text">{text}</p>
+                            <button class="primary" data-testid="confirm-yes" disabled=move || resolve.pending().get()
+                                on:click=move |_| { failure.set(None); resolve.dispatch(action); }>{label}</button>
+                            <button on:click=move |_| confirming.set(None)>"Go back"</button>
+                        </div>
+                    }
+                })}
+            </section>
+        }
 }
 
 /// The users the plan unassigns or deactivates, by name, searchable and paginated.

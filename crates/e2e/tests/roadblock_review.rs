@@ -210,3 +210,63 @@ async fn cancel_the_affected_import_applies_nothing() {
     );
     browser.close().await.unwrap();
 }
+
+#[tokio::test]
+async fn a_resume_someone_else_already_made_is_shown_as_such_and_the_page_refreshes() {
+    let server = Server::start(true).await.unwrap();
+    let browser = Browser::start().await.unwrap();
+    let client = &browser.client;
+    let id = open_paused_import(&server, &browser).await;
+
+    // Another administrator cancels it while this page is open.
+    let (status, _) = server
+        .post(
+            &format!("/api/v1/imports/{id}/cancel"),
+            &serde_json::json!({}),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 200);
+
+    client
+        .find(Locator::Css("[data-testid=resume]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=confirm-yes]"))
+        .await
+        .unwrap()
+        .click()
+        .await
+        .unwrap();
+    let notice = wait_for_text(
+        client,
+        "[data-testid=resolve-conflict]",
+        "Someone else resolved this import first",
+        WAIT,
+    )
+    .await
+    .unwrap();
+    assert!(
+        notice.contains("already resolved") || notice.contains("cancel"),
+        "the server's detail is shown: {notice}"
+    );
+    // The page now shows the import as it is: cancelled, with no Resume button.
+    wait_gone(client, "[data-testid=roadblock-panel]", WAIT)
+        .await
+        .unwrap();
+    wait_for_text(client, "h1", "cancelled", WAIT)
+        .await
+        .unwrap();
+    let import = server.get(&format!("/api/v1/imports/{id}")).await.unwrap();
+    assert_eq!(
+        import["status"], "cancelled",
+        "the second action did nothing"
+    );
+    browser.close().await.unwrap();
+}
