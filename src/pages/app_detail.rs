@@ -3,11 +3,10 @@
 
 use crate::api::{self, ApiError};
 use crate::components::problem_view::ProblemView;
-use crate::components::safeguard_editor::SafeguardEditor;
 use crate::format;
 use crate::loading::Loading;
 use crate::pages::import_detail::cause_sentence;
-use crate::pages::safeguards::editor_data;
+use crate::pages::safeguards::LoadedSafeguardEditor;
 use crate::roadblock_watch::RoadblockWatch;
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
@@ -56,19 +55,11 @@ pub fn AppDetail() -> impl IntoView {
 
 #[component]
 fn ToOkta() -> impl IntoView {
-    let data = LocalResource::new(editor_data);
     view! {
         <section class="card">
             <h2>"To Okta: Import Safeguard"</h2>
             <p class="note">"These are the org's safeguards: the app-level value set here applies to all apps, not only this one."</p>
-            <Transition fallback=Loading>
-                {move || Suspend::new(async move {
-                    match data.await {
-                        Ok((saved, apps, imports)) => view! { <SafeguardEditor saved apps imports /> }.into_any(),
-                        Err(error) => view! { <ProblemView error /> }.into_any(),
-                    }
-                })}
-            </Transition>
+            <LoadedSafeguardEditor />
         </section>
     }
 }

@@ -25,15 +25,11 @@ pub async fn editor_data() -> Result<(SafeguardsView, Vec<AppView>, Vec<ImportVi
     Ok((saved, apps, imports))
 }
 
+/// The editor with what it needs, loaded: shown on this page and on every app's Provisioning tab.
 #[component]
-pub fn Safeguards() -> impl IntoView {
+pub fn LoadedSafeguardEditor() -> impl IntoView {
     let data = LocalResource::new(editor_data);
     view! {
-        <h1>"Import safeguards"</h1>
-        <p class="lead">
-            "An import that would unassign more than these shares of app users is paused before it changes anything, "
-            "and every other import waits until an administrator resumes or cancels it."
-        </p>
         <Transition fallback=Loading>
             {move || Suspend::new(async move {
                 match data.await {
@@ -42,5 +38,17 @@ pub fn Safeguards() -> impl IntoView {
                 }
             })}
         </Transition>
+    }
+}
+
+#[component]
+pub fn Safeguards() -> impl IntoView {
+    view! {
+        <h1>"Import safeguards"</h1>
+        <p class="lead">
+            "An import that would unassign more than these shares of app users is paused before it changes anything, "
+            "and every other import waits until an administrator resumes or cancels it."
+        </p>
+        <LoadedSafeguardEditor />
     }
 }
