@@ -157,6 +157,14 @@ impl Pipeline {
             })?;
             if wait {
                 db.store_snapshot(&row.id, &snapshot)?;
+                // A provisional plan against the org as it is now, so the queue and the
+                // Safeguards preview can say what this import is expected to do. Only counts and
+                // impact are kept; the import is planned again when its turn comes.
+                let mut row = row;
+                let planned = plan::plan(&app, &db.org()?, &snapshot);
+                row.counts = planned.counts;
+                row.impact = planned.impact;
+                db.save_import(&row)?;
                 return Ok((Next::Settled(row), true));
             }
             Ok((self.plan_and_decide(db, row, &snapshot, actor)?, false))

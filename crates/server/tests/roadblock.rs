@@ -53,6 +53,12 @@ async fn imports_started_under_a_roadblock_are_queued_and_change_nothing() {
     assert_eq!(queued["status"], "queued");
     assert_eq!(queued["startedAt"], Value::Null);
     assert_eq!(queued["counts"]["scanned"], 50);
+    // What it is expected to do, planned against the org as it is while it waits, so the
+    // Safeguards preview can judge it: 50 of Wiki's 100 users would go.
+    assert_eq!(queued["counts"]["unassigned"], 50);
+    assert_eq!(queued["impact"]["apps"][0]["appName"], "Wiki");
+    assert_eq!(queued["impact"]["apps"][0]["unassignments"], 50);
+    assert_eq!(queued["impact"]["apps"][0]["population"], 100);
     assert_eq!(
         app.population(&org.wiki).await,
         100,

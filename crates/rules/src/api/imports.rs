@@ -95,6 +95,8 @@ pub struct ImportView {
     pub created_at: String,
     pub started_at: Option<String>,
     pub finished_at: Option<String>,
+    /// For a `queued` import: what it is expected to do, planned against the org as it was
+    /// when it was queued. It is planned again, and these replaced, when its turn comes.
     pub counts: Counts,
     pub impact: Impact,
     pub roadblock: Option<Roadblock>,
