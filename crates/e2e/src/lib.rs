@@ -215,6 +215,19 @@ pub async fn wait_for_text(
     }
 }
 
+/// Clicks the element matching `css`, waiting for it to appear first (a page may still be
+/// rendering it).
+pub async fn click(client: &Client, css: &str) -> Result<(), Error> {
+    client
+        .wait()
+        .at_most(Duration::from_secs(20))
+        .for_element(fantoccini::Locator::Css(css))
+        .await?
+        .click()
+        .await?;
+    Ok(())
+}
+
 /// Waits until no element matches `css`.
 pub async fn wait_gone(client: &Client, css: &str, within: Duration) -> Result<(), Error> {
     let deadline = Instant::now() + within;

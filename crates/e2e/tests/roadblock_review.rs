@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fantoccini::Locator;
-use safeguard_e2e::{Browser, Server, wait_for_text, wait_gone};
+use safeguard_e2e::{Browser, Server, click, wait_for_text, wait_gone};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -30,11 +30,7 @@ async fn open_paused_import(server: &Server, browser: &Browser) -> String {
         banner.contains(&format!("{} imports are waiting", state["queued"])),
         "{banner}"
     );
-    client
-        .find(Locator::Css("[data-testid=roadblock-review]"))
-        .await
-        .unwrap()
-        .click()
+    click(client, "[data-testid=roadblock-review]")
         .await
         .unwrap();
     wait_for_text(client, "[data-testid=roadblock-cause]", "safeguard", WAIT)
@@ -100,13 +96,7 @@ async fn review_the_affected_users_and_resume_all_imports() {
     );
 
     browser.screenshot("import-paused-review").await.unwrap();
-    client
-        .find(Locator::Css("[data-testid=resume]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-testid=resume]").await.unwrap();
     let confirm = wait_for_text(client, "[data-testid=confirm]", "will be unassigned", WAIT)
         .await
         .unwrap();
@@ -114,13 +104,7 @@ async fn review_the_affected_users_and_resume_all_imports() {
         confirm.contains("queued imports will run"),
         "the confirmation says what follows: {confirm}"
     );
-    client
-        .find(Locator::Css("[data-testid=confirm-yes]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-testid=confirm-yes]").await.unwrap();
 
     wait_gone(client, "[data-testid=roadblock-banner]", WAIT)
         .await
@@ -166,13 +150,7 @@ async fn cancel_the_affected_import_applies_nothing() {
     let id = open_paused_import(&server, &browser).await;
     let paused_app = server.get(&format!("/api/v1/imports/{id}")).await.unwrap()["appId"].clone();
 
-    client
-        .find(Locator::Css("[data-testid=cancel]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-testid=cancel]").await.unwrap();
     wait_for_text(
         client,
         "[data-testid=confirm]",
@@ -181,13 +159,7 @@ async fn cancel_the_affected_import_applies_nothing() {
     )
     .await
     .unwrap();
-    client
-        .find(Locator::Css("[data-testid=confirm-yes]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-testid=confirm-yes]").await.unwrap();
     wait_gone(client, "[data-testid=roadblock-banner]", WAIT)
         .await
         .unwrap();
@@ -228,22 +200,8 @@ async fn a_resume_someone_else_already_made_is_shown_as_such_and_the_page_refres
         .unwrap();
     assert_eq!(status, 200);
 
-    client
-        .find(Locator::Css("[data-testid=resume]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
-    client
-        .wait()
-        .at_most(WAIT)
-        .for_element(Locator::Css("[data-testid=confirm-yes]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-testid=resume]").await.unwrap();
+    click(client, "[data-testid=confirm-yes]").await.unwrap();
     let notice = wait_for_text(
         client,
         "[data-testid=resolve-conflict]",

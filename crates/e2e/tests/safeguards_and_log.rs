@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fantoccini::Locator;
-use safeguard_e2e::{Browser, Server, wait_for_text};
+use safeguard_e2e::{Browser, Server, click, wait_for_text};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -51,13 +51,7 @@ async fn edit_a_percent_see_the_preview_change_save_and_it_persists() {
     .unwrap();
     browser.screenshot("safeguards-preview").await.unwrap();
 
-    client
-        .find(Locator::Css("[data-testid=save]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-testid=save]").await.unwrap();
     wait_for_text(client, "[data-testid=save-outcome]", "Saved", WAIT)
         .await
         .unwrap();
@@ -91,13 +85,7 @@ async fn a_log_filter_finds_the_roadblock_event() {
         .send_keys("eventType eq \"system.import.roadblock\"")
         .await
         .unwrap();
-    client
-        .find(Locator::Css("[data-testid=log-search]"))
-        .await
-        .unwrap()
-        .click()
-        .await
-        .unwrap();
+    click(client, "[data-testid=log-search]").await.unwrap();
     // The previous (unfiltered) results stay on screen until the filtered ones arrive.
     let deadline = std::time::Instant::now() + WAIT;
     loop {

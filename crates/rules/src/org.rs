@@ -5,6 +5,7 @@
 
 use crate::ids::{AppId, GroupRuleId, UserId};
 use serde::{Deserialize, Serialize};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// An app of the org and its import settings.
@@ -50,7 +51,18 @@ pub enum UserStatus {
     Deactivated,
 }
 
-/// A user of the org. Logins are unique in the org, compared without regard to case.
+/// Logins are matched without regard to case. Most logins are lowercase already, so this borrows
+/// them and allocates only for the few that are not.
+pub fn fold_login(login: &str) -> Cow<'_, str> {
+    if login.is_ascii() && !login.bytes().any(|b| b.is_ascii_uppercase()) {
+        Cow::Borrowed(login)
+    } else {
+        Cow::Owned(login.to_lowercase())
+    }
+}
+
+/// A user of the org. Logins are unique in the org, compared without regard to case
+/// ([`fold_login`]).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct User {

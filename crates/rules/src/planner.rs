@@ -11,7 +11,9 @@
 //! user, so a snapshot of a million users plans in well under two seconds (see BENCHMARKS.md).
 
 use crate::ids::{AppId, GroupRuleId, UserId};
-use crate::org::{App, AppPopulation, Assignment, AssignmentSource, GroupRule, User, UserStatus};
+use crate::org::{
+    App, AppPopulation, Assignment, AssignmentSource, GroupRule, User, UserStatus, fold_login,
+};
 use crate::plan::{AppImpact, Cause, Change, ChangeKind, Counts, Impact, Plan};
 use crate::snapshot::SnapshotUser;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
@@ -31,16 +33,6 @@ pub struct PlanInput<'a> {
     pub populations: &'a [AppPopulation],
     pub group_rules: &'a [GroupRule],
     pub snapshot: &'a [SnapshotUser],
-}
-
-/// Logins are matched without regard to case. Most logins are lowercase already, so this borrows
-/// them and allocates only for the few that are not.
-pub fn fold_login(login: &str) -> Cow<'_, str> {
-    if login.is_ascii() && !login.bytes().any(|b| b.is_ascii_uppercase()) {
-        Cow::Borrowed(login)
-    } else {
-        Cow::Owned(login.to_lowercase())
-    }
 }
 
 /// What the planner learns about one existing user while matching the snapshot.

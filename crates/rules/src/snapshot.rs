@@ -1,7 +1,7 @@
 //! A snapshot: the full list of users a source says it has, as an import reads it.
 
 use crate::org::Profile;
-use crate::planner::fold_login;
+use crate::org::fold_login;
 use crate::validation::FieldError;
 use rustc_hash::FxHashMap as HashMap;
 use serde::{Deserialize, Serialize};

@@ -16,6 +16,8 @@
 mod apply;
 mod plan;
 
+use plan::{app_of, plan_now};
+
 use crate::actor::Actor;
 use crate::clock::Clock;
 use crate::events;
@@ -91,12 +93,9 @@ impl Pipeline {
         snapshot: &[SnapshotUser],
     ) -> Result<ImportView, PipelineError> {
         self.store.read(|db| {
-            let app = db
-                .app(app_id)?
-                .ok_or_else(|| PipelineError::UnknownApp(app_id.to_owned()))?;
-            let org = db.org()?;
+            let app = app_of(db, app_id)?;
             let settings = db.safeguards()?.settings();
-            let planned = plan::plan(&app, &org, snapshot);
+            let planned = plan_now(db, &app, snapshot)?;
             let verdict = evaluate(&settings, &planned.impact, &app.id);
             let at = self.clock.stamp();
             Ok(ImportView {
@@ -130,9 +129,7 @@ impl Pipeline {
     ) {
         let mut writer = self.store.writer();
         let result = writer.transaction(|db| {
-            let app = db
-                .app(app_id)?
-                .ok_or_else(|| PipelineError::UnknownApp(app_id.to_owned()))?;
+            let app = app_of(db, app_id)?;
             let at = self.clock.stamp();
             let id = new_id("imp");
             let counts = Counts {
@@ -161,7 +158,7 @@ impl Pipeline {
                 // Safeguards preview can say what this import is expected to do. Only counts and
                 // impact are kept; the import is planned again when its turn comes.
                 let mut row = row;
-                let planned = plan::plan(&app, &db.org()?, &snapshot);
+                let planned = plan_now(db, &app, &snapshot)?;
                 row.counts = planned.counts;
                 row.impact = planned.impact;
                 db.save_import(&row)?;
@@ -192,12 +189,9 @@ impl Pipeline {
         actor: &Actor,
     ) -> Result<Next, PipelineError> {
         let at = self.clock.stamp();
-        let app = db
-            .app(row.app_id.as_str())?
-            .ok_or_else(|| PipelineError::UnknownApp(row.app_id.to_string()))?;
-        let org = db.org()?;
+        let app = app_of(db, row.app_id.as_str())?;
         let settings = db.safeguards()?.settings();
-        let planned = plan::plan(&app, &org, snapshot);
+        let planned = plan_now(db, &app, snapshot)?;
         row.status = ImportStatus::Running;
         row.started_at = Some(at.clone());
         row.counts = planned.counts;

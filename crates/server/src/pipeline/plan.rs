@@ -1,11 +1,12 @@
 //! Planning an import: the rules crate's planner over the org as stored, and ids for the users
 //! the plan creates, so every change of a stored plan names its user by id.
 
+use super::PipelineError;
 use crate::ids::new_id;
-use crate::storage::Org;
+use crate::storage::{Db, Org};
 use safeguard_rules::org::App;
+use safeguard_rules::org::fold_login;
 use safeguard_rules::plan::{Change, Counts, Impact};
-use safeguard_rules::planner::fold_login;
 use safeguard_rules::snapshot::SnapshotUser;
 use safeguard_rules::{PlanInput, UserId, plan_import};
 use std::collections::HashMap;
@@ -15,6 +16,22 @@ pub struct Planned {
     pub changes: Vec<Change>,
     pub counts: Counts,
     pub impact: Impact,
+}
+
+/// The app an import reads from, or the error that names it as unknown.
+pub fn app_of(db: &Db<'_>, app_id: &str) -> Result<App, PipelineError> {
+    db.app(app_id)?
+        .ok_or_else(|| PipelineError::UnknownApp(app_id.to_owned()))
+}
+
+/// Plans `snapshot` for `app` against the org as `db` sees it now: a dry run, a new import, a
+/// queued import's provisional plan and its real one when its turn comes all plan this way.
+pub fn plan_now(
+    db: &Db<'_>,
+    app: &App,
+    snapshot: &[SnapshotUser],
+) -> Result<Planned, PipelineError> {
+    Ok(plan(app, &db.org()?, snapshot))
 }
 
 pub fn plan(app: &App, org: &Org, snapshot: &[SnapshotUser]) -> Planned {

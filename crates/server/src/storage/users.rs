@@ -4,10 +4,10 @@ use super::{Db, Result, StorageError};
 use rusqlite::{Row, params};
 use safeguard_rules::api::AppUserView;
 use safeguard_rules::api::apps::ProfileView;
+use safeguard_rules::org::fold_login;
 use safeguard_rules::org::{
     AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User, UserStatus,
 };
-use safeguard_rules::planner::fold_login;
 use safeguard_rules::{AppId, GroupRuleId, UserId};
 use std::collections::BTreeMap;
 
