@@ -2,6 +2,7 @@
 //! the console so both read and write exactly the same JSON: `camelCase`, ids as strings,
 //! timestamps as RFC 3339 UTC strings.
 
+pub mod admins;
 pub mod apps;
 pub mod group_rules;
 pub mod imports;
@@ -9,6 +10,10 @@ pub mod logs;
 pub mod problem;
 pub mod safeguards;
 
+pub use admins::{
+    AdminView, ApiTokenView, CONSOLE_HEADER, CreatedApiToken, Me, NewAdmin, NewApiToken, Role,
+    SignIn,
+};
 pub use apps::{AppUserView, AppView, NewApp};
 pub use group_rules::{GroupRuleView, NewGroupRule};
 pub use imports::{

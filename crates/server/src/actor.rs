@@ -1,5 +1,5 @@
-//! Who made a change. Every storage change that a person or a token can cause takes an actor,
-//! so that sign-in, when it comes, only has to say who is asking.
+//! Who made a change. Every storage change that a person or a token can cause takes an actor:
+//! the signed-in administrator (`auth::Principal::actor`) or the server itself.
 
 use safeguard_rules::api::LogActor;
 use serde::{Deserialize, Serialize};
@@ -15,15 +15,6 @@ pub struct Actor {
 }
 
 impl Actor {
-    /// The actor of every API change until sign-in exists.
-    pub fn administrator() -> Self {
-        Self {
-            id: "system-admin".to_owned(),
-            kind: "User".to_owned(),
-            display_name: "Administrator".to_owned(),
-        }
-    }
-
     /// The server acting on its own (recovering after a restart, building the demo).
     pub fn system() -> Self {
         Self {

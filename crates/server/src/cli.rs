@@ -44,4 +44,7 @@ pub struct ServeArgs {
     /// Snapshots with more users are refused with 413, before anything is planned.
     #[arg(long, default_value_t = DEFAULT_MAX_SNAPSHOT_ROWS)]
     pub max_snapshot_rows: usize,
+    /// A console session unused for this many minutes ends.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
+    pub session_idle_minutes: u64,
 }

@@ -12,7 +12,7 @@ use crate::ids::new_id;
 use crate::pipeline::{Pipeline, PipelineError};
 use crate::storage::StorageError;
 use safeguard_rules::AppId;
-use safeguard_rules::api::{ImportStatus, ImportView};
+use safeguard_rules::api::{ImportStatus, ImportView, Role};
 use safeguard_rules::org::App;
 use safeguard_rules::snapshot::SnapshotUser;
 use std::collections::BTreeSet;
@@ -126,6 +126,10 @@ const LOCATIONS: &[&str] = &[
 ];
 
 /// How many people the demo company ever employs, and how many at the start.
+/// The demo's administrators, one of each role; README.md lists them.
+pub const DEMO_SUPER_ADMIN: (&str, &str) = ("admin@demo.safeguard.test", "demo-super-admin-1");
+pub const DEMO_READ_ONLY_ADMIN: (&str, &str) = ("auditor@demo.safeguard.test", "demo-read-only-1");
+
 const PEOPLE: usize = 5_300;
 const INITIAL_STAFF: usize = 4_900;
 
@@ -267,8 +271,26 @@ pub fn fill_if_empty(pipeline: &Pipeline) -> Result<bool, PipelineError> {
     demo.initial_imports()?;
     demo.history(now - Duration::hours(20))?;
     demo.roadblock(now)?;
+    add_admins(pipeline)?;
     tracing::info!("demo org created");
     Ok(true)
+}
+
+/// The demo's two administrators (their passwords are in README.md).
+fn add_admins(pipeline: &Pipeline) -> Result<(), PipelineError> {
+    let at = pipeline.clock().stamp();
+    for ((email, password), role) in [
+        (DEMO_SUPER_ADMIN, Role::SuperAdmin),
+        (DEMO_READ_ONLY_ADMIN, Role::ReadOnlyAdmin),
+    ] {
+        let hash = crate::auth::password::hash(password)
+            .map_err(|e| StorageError::Corrupt(e.to_string()))?;
+        pipeline.store().writer().transaction(|db| {
+            db.insert_admin(email, role, &hash, &Actor::system(), &at)
+                .map(|_| ())
+        })?;
+    }
+    Ok(())
 }
 
 impl Demo {

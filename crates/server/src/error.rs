@@ -5,6 +5,12 @@
 //! - [`AppError::BadRequest`] (400): the request cannot be read: malformed JSON or CSV, invalid
 //!   UTF-8, a query parameter that is not one of its allowed values (`status`, `kind`, `limit`,
 //!   `after`, `since`), a filter that does not parse. Name the parameter or place in `errors`.
+//! - [`AppError::Unauthorized`] (401): no credential, or one that is not (or no longer) valid.
+//!   The detail says which and what to do; a failed sign-in says nothing of which half was wrong.
+//! - [`AppError::Forbidden`] (403): signed in, but not allowed: a read-only administrator's
+//!   change, or a cookie-authenticated change from another origin.
+//! - [`AppError::TooManyRequests`] (429): sign-in locked after repeated failures; carries
+//!   `Retry-After`.
 //! - [`AppError::NotFound`] (404): an id (app, import) or an `/api` path that does not exist.
 //! - [`AppError::Conflict`] (409): the request is valid but the state forbids it now: a stale
 //!   settings version, resuming or cancelling an import that is not paused. The detail says what
@@ -30,6 +36,12 @@ pub enum AppError {
     BadRequest {
         detail: String,
         errors: Vec<FieldError>,
+    },
+    Unauthorized(String),
+    Forbidden(String),
+    TooManyRequests {
+        detail: String,
+        retry_after_secs: u64,
     },
     NotFound(String),
     Conflict {
@@ -97,6 +109,18 @@ impl AppError {
                 Problem::new(400, "bad-request", "Bad request", detail.clone())
                     .with_errors(errors.clone())
             }
+            AppError::Unauthorized(detail) => {
+                Problem::new(401, "unauthorized", "Not signed in", detail.clone())
+            }
+            AppError::Forbidden(detail) => {
+                Problem::new(403, "forbidden", "Forbidden", detail.clone())
+            }
+            AppError::TooManyRequests { detail, .. } => Problem::new(
+                429,
+                "too-many-requests",
+                "Too many requests",
+                detail.clone(),
+            ),
             AppError::NotFound(detail) => {
                 Problem::new(404, "not-found", "Not found", detail.clone())
             }
@@ -135,7 +159,16 @@ impl IntoResponse for AppError {
         if let AppError::Internal(error) = &self {
             tracing::error!(%error, "internal error");
         }
-        problem_response(&self.problem())
+        let mut response = problem_response(&self.problem());
+        if let AppError::TooManyRequests {
+            retry_after_secs, ..
+        } = &self
+        {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(*retry_after_secs));
+        }
+        response
     }
 }
 

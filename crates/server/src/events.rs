@@ -3,6 +3,8 @@
 //! Each function builds one event; the pipeline stores it in the same transaction as the change
 //! it records, so the log never tells of a change that did not happen.
 
+pub mod access;
+
 use crate::actor::Actor;
 use crate::ids::new_uuid;
 use crate::storage::ImportRow;

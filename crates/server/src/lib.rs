@@ -14,6 +14,7 @@
 //! Tests drive the real router: [`app`] with an [`AppState`] over a SQLite file.
 
 pub mod actor;
+pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod demo;
@@ -45,6 +46,10 @@ pub fn app(state: AppState) -> Router {
     let headers = security_headers::SecurityHeaders::new(&state.config.console_dir);
     api.merge(routes::console::fallback(&state.config.console_dir))
         .method_not_allowed_fallback(routes::console::method_not_allowed)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            auth::guard::require,
+        ))
         .layer(Extension(BodyLimit(limit)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(

@@ -1,6 +1,7 @@
 //! `safeguard`: the server binary. Only the command line lives here; see the library.
 
 use clap::Parser;
+use safeguard_server::auth::bootstrap::{FirstAdmin, ensure_first_admin};
 use safeguard_server::cli::{Cli, Command, ServeArgs};
 use safeguard_server::clock::Clock;
 use safeguard_server::pipeline::Pipeline;
@@ -36,8 +37,8 @@ async fn main() -> ExitCode {
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     let db = args.db.clone();
-    let pipeline = tokio::task::spawn_blocking(
-        move || -> Result<Pipeline, Box<dyn std::error::Error + Send + Sync>> {
+    let (pipeline, first_admin) = tokio::task::spawn_blocking(
+        move || -> Result<(Pipeline, FirstAdmin), Box<dyn std::error::Error + Send + Sync>> {
             let store = Arc::new(Store::open(&db)?);
             let pipeline = Pipeline::new(store, Clock::System);
             let interrupted = pipeline.recover()?;
@@ -50,7 +51,13 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             if args.demo {
                 demo::fill_if_empty(&pipeline)?;
             }
-            Ok(pipeline)
+            let first = ensure_first_admin(
+                pipeline.store(),
+                env_var("SAFEGUARD_ADMIN_EMAIL").as_deref(),
+                env_var("SAFEGUARD_ADMIN_PASSWORD").as_deref(),
+                &pipeline.clock().stamp(),
+            )?;
+            Ok((pipeline, first))
         },
     )
     .await?
@@ -62,21 +69,52 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
             max_body_bytes: args.max_body_bytes,
             max_snapshot_rows: args.max_snapshot_rows,
             console_dir: args.console_dir,
+            admin_token: env_var("SAFEGUARD_ADMIN_TOKEN"),
+            session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
+            ..Config::default()
         },
     );
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let address = listener.local_addr()?;
     {
         let mut out = std::io::stdout().lock();
+        match &first_admin {
+            FirstAdmin::Generated { email, password } => writeln!(
+                out,
+                "First super-administrator: sign in as {email} with the password {password} (shown only this once)"
+            )?,
+            FirstAdmin::FromEnvironment { email } => writeln!(
+                out,
+                "Super-administrator {email} created from SAFEGUARD_ADMIN_EMAIL and SAFEGUARD_ADMIN_PASSWORD"
+            )?,
+            FirstAdmin::Existing => {}
+        }
+        if args.demo {
+            let (super_email, super_password) = demo::DEMO_SUPER_ADMIN;
+            let (reader_email, reader_password) = demo::DEMO_READ_ONLY_ADMIN;
+            writeln!(
+                out,
+                "Demo sign-in: {super_email} / {super_password} (super-administrator), {reader_email} / {reader_password} (read-only administrator)"
+            )?;
+        }
+        // Last: whoever waits for this line may stop reading stdout after it.
         writeln!(out, "Safeguard listening on http://{address}")?;
         out.flush()?;
     }
     tracing::info!(%address, db = %args.db.display(), "serving");
-    axum::serve(listener, app(state))
-        .with_graceful_shutdown(shutdown_signal())
-        .await?;
+    axum::serve(
+        listener,
+        app(state).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown_signal())
+    .await?;
     tracing::info!("stopped");
     Ok(())
+}
+
+/// An environment variable's value; unset and empty are the same.
+fn env_var(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 /// Ctrl-C or SIGTERM. Requests in flight finish; a plan being applied finishes too, because the

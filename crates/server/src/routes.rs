@@ -2,6 +2,8 @@
 //! through utoipa-axum's `routes!`, so the OpenAPI document is built from the same list the
 //! router serves.
 
+pub mod admins;
+pub mod api_tokens;
 pub mod apps;
 pub mod console;
 pub mod extract;
@@ -12,6 +14,7 @@ pub mod openapi;
 pub mod pagination;
 pub mod roadblock;
 pub mod safeguards;
+pub mod sessions;
 
 use crate::state::AppState;
 use utoipa::OpenApi;
@@ -32,10 +35,42 @@ use utoipa_axum::routes;
         (name = "roadblock", description = "The paused import, the queue behind it, resume and cancel"),
         (name = "logs", description = "The System Log"),
         (name = "group rules", description = "Attribute-based app assignment"),
+        (name = "sign-in", description = "Console sessions and who is signed in"),
+        (name = "administrators", description = "Administrators and their API tokens"),
         (name = "meta", description = "This document"),
-    )
+    ),
+    modifiers(&Credentials)
 )]
 struct ApiDoc;
+
+/// Every route but sign-in takes an API token (`Authorization: SSWS <token>`) or the console's
+/// session cookie.
+struct Credentials;
+
+impl utoipa::Modify for Credentials {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityRequirement, SecurityScheme};
+        let components = openapi.components.get_or_insert_with(Default::default);
+        components.add_security_scheme(
+            "apiToken",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                "Authorization",
+                "SSWS <token>: a token made in the console, or SAFEGUARD_ADMIN_TOKEN",
+            ))),
+        );
+        components.add_security_scheme(
+            "session",
+            SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+                crate::auth::cookie::NAME,
+                "The console's session; changes also need a same-origin Origin and the x-safeguard-console header",
+            ))),
+        );
+        openapi.security = Some(vec![
+            SecurityRequirement::new("apiToken", Vec::<String>::new()),
+            SecurityRequirement::new("session", Vec::<String>::new()),
+        ]);
+    }
+}
 
 /// Every API route with its OpenAPI description.
 pub fn api_router() -> OpenApiRouter<AppState> {
@@ -59,5 +94,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             group_rules::list_group_rules,
             group_rules::create_group_rule
         ))
+        .routes(routes!(sessions::sign_in))
+        .routes(routes!(sessions::sign_out))
+        .routes(routes!(sessions::me))
+        .routes(routes!(admins::list_admins, admins::create_admin))
+        .routes(routes!(api_tokens::list_tokens, api_tokens::create_token))
+        .routes(routes!(api_tokens::revoke_token))
         .routes(routes!(openapi::openapi_json))
 }

@@ -7,6 +7,12 @@ use crate::storage::{Db, Store};
 use safeguard_rules::api::ImportView;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
+
+use crate::auth::throttle::{Throttle, ThrottlePolicy};
+
+/// Sessions end after 30 minutes without a request, as admin consoles commonly do.
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
 
 use crate::limits::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_ROWS, SnapshotLimits, snapshot_limits,
@@ -20,6 +26,12 @@ pub struct Config {
     pub max_snapshot_rows: usize,
     /// The built console (Trunk's `dist`): static files, and `index.html` for deep links.
     pub console_dir: PathBuf,
+    /// `SAFEGUARD_ADMIN_TOKEN`: when set, a super-administrator API token.
+    pub admin_token: Option<String>,
+    /// A session unused for this long has ended.
+    pub session_idle: Duration,
+    /// How failed sign-ins slow down and lock.
+    pub throttle: ThrottlePolicy,
 }
 
 impl Default for Config {
@@ -28,6 +40,9 @@ impl Default for Config {
             max_body_bytes: DEFAULT_MAX_BODY_BYTES,
             max_snapshot_rows: DEFAULT_MAX_SNAPSHOT_ROWS,
             console_dir: PathBuf::from("dist"),
+            admin_token: None,
+            session_idle: DEFAULT_SESSION_IDLE,
+            throttle: ThrottlePolicy::default(),
         }
     }
 }
@@ -43,6 +58,8 @@ impl Config {
 pub struct AppState {
     pub pipeline: Arc<Pipeline>,
     pub config: Arc<Config>,
+    /// Failed sign-ins, per account and per address.
+    pub throttle: Arc<Throttle>,
 }
 
 /// How a pipeline call answers: once, with the import, possibly before it has finished.
@@ -52,6 +69,7 @@ impl AppState {
     pub fn new(pipeline: Pipeline, config: Config) -> Self {
         Self {
             pipeline: Arc::new(pipeline),
+            throttle: Arc::new(Throttle::new(config.throttle.clone())),
             config: Arc::new(config),
         }
     }

@@ -10,6 +10,7 @@
 //! connections; with the WAL journal they see the last committed state and never wait for the
 //! writer.
 
+mod admins;
 mod apps;
 mod group_rules;
 mod imports;
@@ -19,6 +20,7 @@ mod settings;
 mod system_log;
 mod users;
 
+pub use admins::{StoredAdmin, fold_email};
 pub use imports::{ImportFilter, ImportRow, NewImport};
 pub use plans::{ChangeFilter, StoredChange};
 pub use system_log::EventQuery;

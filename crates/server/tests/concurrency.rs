@@ -22,7 +22,7 @@ async fn fifty_simultaneous_resumes_and_cancels_resolve_the_roadblock_once() {
     assert_eq!(queued["status"], "queued");
 
     let base = serve(app.router.clone()).await;
-    let client = reqwest::Client::new();
+    let client = support::client();
     let barrier = std::sync::Arc::new(tokio::sync::Barrier::new(50));
     let mut calls = Vec::new();
     for i in 0..50 {

@@ -19,6 +19,23 @@ use std::sync::Arc;
 use tempfile::TempDir;
 use tower::ServiceExt;
 
+/// The `SAFEGUARD_ADMIN_TOKEN` of every test app; requests carry it unless they carry another
+/// credential or are sent with [`TestApp::send_anonymous`].
+pub const ADMIN_TOKEN: &str = "test-admin-token-0123456789";
+
+/// A reqwest client that sends [`ADMIN_TOKEN`] with every request.
+pub fn client() -> reqwest::Client {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("SSWS {ADMIN_TOKEN}")).unwrap(),
+    );
+    reqwest::Client::builder()
+        .default_headers(headers)
+        .build()
+        .unwrap()
+}
+
 pub struct TestApp {
     pub dir: TempDir,
     pub state: AppState,
@@ -87,6 +104,7 @@ impl TestApp {
         Builder {
             config: Config {
                 console_dir: PathBuf::from("/nonexistent-console"),
+                admin_token: Some(ADMIN_TOKEN.to_owned()),
                 ..Config::default()
             },
             background_above: None,
@@ -98,7 +116,21 @@ impl TestApp {
         self.dir.path().join("safeguard.db")
     }
 
-    pub async fn send(&self, request: Request<Body>) -> Response {
+    /// Sends a request as the super-administrator of [`ADMIN_TOKEN`], unless it carries a
+    /// credential of its own.
+    pub async fn send(&self, mut request: Request<Body>) -> Response {
+        let headers = request.headers_mut();
+        if !headers.contains_key(header::AUTHORIZATION) && !headers.contains_key(header::COOKIE) {
+            headers.insert(
+                header::AUTHORIZATION,
+                format!("SSWS {ADMIN_TOKEN}").parse().unwrap(),
+            );
+        }
+        self.send_anonymous(request).await
+    }
+
+    /// Sends a request exactly as given: without a credential unless it has one.
+    pub async fn send_anonymous(&self, request: Request<Body>) -> Response {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();
         let headers = response.headers().clone();
@@ -274,6 +306,11 @@ impl TestApp {
 }
 
 impl Builder {
+    pub fn config(mut self, change: impl FnOnce(&mut Config)) -> Self {
+        change(&mut self.config);
+        self
+    }
+
     pub fn max_body_bytes(mut self, n: usize) -> Self {
         self.config.max_body_bytes = n;
         self

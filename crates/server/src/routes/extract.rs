@@ -1,6 +1,7 @@
 //! Extractors whose every rejection is an [`AppError`] problem, never axum's plain text.
 
 use crate::actor::Actor;
+use crate::auth::Principal;
 use crate::error::AppError;
 use crate::sources::json_reason;
 use axum::body::Bytes;
@@ -134,14 +135,49 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })
 }
 
-/// Who is asking. Until sign-in exists every request acts as the administrator; sign-in will
-/// read the session cookie or API token here.
+/// Who is asking, as the actor of what they change; the guard (`auth::guard`) put the
+/// principal there.
 pub struct CurrentActor(pub Actor);
 
 impl<S: Send + Sync> FromRequestParts<S> for CurrentActor {
     type Rejection = AppError;
 
-    async fn from_request_parts(_parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(CurrentActor(Actor::administrator()))
+    async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
+        let CurrentPrincipal(principal) =
+            CurrentPrincipal::from_request_parts(parts, state).await?;
+        Ok(CurrentActor(principal.actor()))
+    }
+}
+
+/// The signed-in administrator or token of this request.
+pub struct CurrentPrincipal(pub Principal);
+
+impl<S: Send + Sync> FromRequestParts<S> for CurrentPrincipal {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        parts
+            .extensions
+            .get::<Principal>()
+            .cloned()
+            .map(CurrentPrincipal)
+            .ok_or_else(|| AppError::Unauthorized("Sign in first.".to_owned()))
+    }
+}
+
+/// The client's address, when the server knows it (it does when it serves a socket; tests that
+/// drive the router directly have none).
+pub struct ClientAddress(pub Option<std::net::SocketAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddress(
+            parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0),
+        ))
     }
 }

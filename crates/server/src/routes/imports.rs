@@ -4,7 +4,7 @@
 use crate::error::AppError;
 use crate::routes::apps::unknown_app;
 use crate::routes::extract::{
-    ApiPath, ApiQuery, BodyLimit, CurrentActor, is_json, media_type, read_body,
+    ApiPath, ApiQuery, BodyLimit, CurrentPrincipal, is_json, media_type, read_body,
 };
 use crate::routes::pagination::{PageRequest, page_response};
 use crate::sources::{CsvUpload, JsonUpload, Source};
@@ -55,7 +55,7 @@ pub struct StartQuery {
 )]
 pub async fn start_import(
     State(state): State<AppState>,
-    CurrentActor(actor): CurrentActor,
+    CurrentPrincipal(principal): CurrentPrincipal,
     ApiPath(app_id): ApiPath<String>,
     ApiQuery(query): ApiQuery<StartQuery>,
     Extension(BodyLimit(limit)): Extension<BodyLimit>,
@@ -71,6 +71,12 @@ pub async fn start_import(
             ));
         }
     };
+    // Read-only administrators may preview an import (a dry run changes nothing), not run one;
+    // refused before the body is read.
+    if !dry_run {
+        principal.require_change("run imports")?;
+    }
+    let actor = principal.actor();
     let known_app = app_id.clone();
     state
         .read(move |db| {

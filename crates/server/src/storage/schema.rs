@@ -6,7 +6,7 @@ use super::{Result, StorageError};
 use rusqlite::{Connection, OptionalExtension};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1_INITIAL];
+const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_ADMINS];
 
 const V1_INITIAL: &str = r#"
 CREATE TABLE settings (
@@ -128,6 +128,41 @@ CREATE TABLE log_events (
     body TEXT NOT NULL
 );
 CREATE INDEX log_events_by_published ON log_events (published);
+"#;
+
+/// Administrators, their sessions and their API tokens. Sessions and tokens are stored as
+/// SHA-256 hashes of their secrets: a copy of the database does not let anyone sign in.
+const V2_ADMINS: &str = r#"
+CREATE TABLE admins (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    email TEXT NOT NULL,
+    email_folded TEXT NOT NULL UNIQUE,
+    role TEXT NOT NULL CHECK (role IN ('SUPER_ADMIN', 'READ_ONLY_ADMIN')),
+    password_hash TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL
+);
+
+CREATE TABLE sessions (
+    secret_hash TEXT PRIMARY KEY,
+    admin_id TEXT NOT NULL REFERENCES admins (id),
+    created_at TEXT NOT NULL,
+    -- Unix seconds, so idle expiry is one comparison.
+    last_seen INTEGER NOT NULL
+) WITHOUT ROWID;
+CREATE INDEX sessions_by_admin ON sessions (admin_id);
+
+CREATE TABLE api_tokens (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    secret_hash TEXT NOT NULL UNIQUE,
+    admin_id TEXT NOT NULL REFERENCES admins (id),
+    created_at TEXT NOT NULL,
+    last_used_at TEXT,
+    revoked_at TEXT
+);
 "#;
 
 /// Brings the database to the newest schema this binary knows.
