@@ -11,8 +11,8 @@ pub mod problem;
 pub mod safeguards;
 
 pub use admins::{
-    AdminView, ApiTokenView, CONSOLE_HEADER, CreatedApiToken, Me, NewAdmin, NewApiToken, Role,
-    SignIn,
+    AdminView, ApiTokenView, BACKGROUND_HEADER, CONSOLE_HEADER, CreatedApiToken, Me, NewAdmin,
+    NewApiToken, Role, SignIn,
 };
 pub use apps::{AppUserView, AppView, NewApp};
 pub use group_rules::{GroupRuleView, NewGroupRule};

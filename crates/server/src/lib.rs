@@ -43,7 +43,6 @@ use tower_http::trace::TraceLayer;
 pub fn app(state: AppState) -> Router {
     let (api, _document) = routes::api_router().split_for_parts();
     let limit = state.config.max_body_bytes;
-    let headers = security_headers::SecurityHeaders::new(&state.config.console_dir);
     api.merge(routes::console::fallback(&state.config.console_dir))
         .method_not_allowed_fallback(routes::console::method_not_allowed)
         .layer(middleware::from_fn_with_state(
@@ -52,10 +51,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(Extension(BodyLimit(limit)))
         .layer(DefaultBodyLimit::max(limit))
-        .layer(middleware::from_fn_with_state(
-            headers,
-            security_headers::add,
-        ))
+        .layer(middleware::from_fn(security_headers::add))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }

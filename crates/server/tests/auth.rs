@@ -439,6 +439,36 @@ async fn an_idle_session_expires() {
 }
 
 #[tokio::test]
+async fn the_administrators_requests_keep_a_session_alive_and_background_polls_do_not() {
+    let app = TestApp::builder()
+        .config(|c| c.session_idle = Duration::from_secs(2))
+        .build();
+    add_admin(&app, SUPER, "SUPER_ADMIN").await;
+    let active = sign_in(&app, SUPER.0, SUPER.1).await;
+    let polling = sign_in(&app, SUPER.0, SUPER.1).await;
+    for _ in 0..3 {
+        tokio::time::sleep(Duration::from_millis(1100)).await;
+        let r = app
+            .send(console_request(
+                Method::GET,
+                "/api/v1/imports",
+                &active,
+                None,
+            ))
+            .await;
+        assert_eq!(r.status, StatusCode::OK, "{}", r.text());
+        let mut poll = console_request(Method::GET, "/api/v1/roadblock", &polling, None);
+        poll.headers_mut()
+            .insert("x-safeguard-background", "1".parse().unwrap());
+        let r = app.send(poll).await;
+        if r.status == StatusCode::UNAUTHORIZED {
+            return; // the poll did not keep its session alive: more than 2 s passed
+        }
+    }
+    panic!("background polls kept a session alive past its idle time");
+}
+
+#[tokio::test]
 async fn api_tokens_are_shown_once_stored_hashed_act_with_their_role_and_can_be_revoked() {
     let app = with_admins().await;
     let super_cookie = sign_in(&app, SUPER.0, SUPER.1).await;

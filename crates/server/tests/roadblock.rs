@@ -93,7 +93,7 @@ async fn resume_applies_the_plan_as_planned_then_drains_the_queue_oldest_first()
     let resumed = resumed.json();
     assert_eq!(resumed["status"], "completed");
     assert_eq!(resumed["resolvedBy"]["action"], "resume");
-    assert_eq!(resumed["resolvedBy"]["by"], "Administrator");
+    assert_eq!(resumed["resolvedBy"]["by"], "SAFEGUARD_ADMIN_TOKEN");
     assert!(resumed["resolvedBy"]["at"].is_string());
     assert_eq!(app.population(&org.hr).await, 70);
     assert_eq!(
@@ -216,7 +216,7 @@ async fn resume_or_cancel_of_an_import_that_is_not_paused_is_a_conflict() {
             problem["detail"]
                 .as_str()
                 .unwrap()
-                .contains("cancelled by Administrator")
+                .contains("cancelled by SAFEGUARD_ADMIN_TOKEN")
         );
     }
     app.post("/api/v1/imports/imp_nope/resume")

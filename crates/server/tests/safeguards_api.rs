@@ -34,8 +34,8 @@ async fn a_change_saves_the_next_version_and_logs_old_new_and_who() {
     let events = app.events("system.import.safeguard.update").await;
     assert_eq!(events.len(), 1);
     let event = &events[0];
-    assert_eq!(event["actor"]["id"], "system-admin");
-    assert_eq!(event["actor"]["displayName"], "Administrator");
+    assert_eq!(event["actor"]["id"], "env-admin-token");
+    assert_eq!(event["actor"]["displayName"], "SAFEGUARD_ADMIN_TOKEN");
     assert_eq!(
         event["debugContext"]["debugData"]["old"]["appLevel"]["percent"],
         20

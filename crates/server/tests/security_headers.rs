@@ -1,6 +1,6 @@
 //! Every answer carries the security headers: the console's page (at `/` and at a deep link),
-//! its static files, and the API's answers, successes and problems alike. The policy allows the
-//! console's inline loader script by its hash, and follows the page when it is rebuilt.
+//! its static files, and the API's answers, successes and problems alike. Scripts may come from
+//! this origin only: the built console has no inline script (its loader is a file).
 #![allow(clippy::unwrap_used)] // helpers panic where a step fails, like the tests
 
 mod support;
@@ -9,21 +9,13 @@ use axum::body::Body;
 use axum::http::{Method, Request};
 use support::{Response, TestApp};
 
-/// What Trunk writes: an inline module script that loads the wasm, and a stylesheet file.
-const INDEX: &str = "<!DOCTYPE html>\n<html><head>\n<script type=\"module\">\nimport init from '/app.js';\nawait init();\n</script>\n<link rel=\"stylesheet\" href=\"/main.css\"/></head><body></body></html>\n";
-
-/// The SHA-256 of the inline script's text, base64: what a browser computes for `INDEX`.
-/// (`printf "\nimport init from '/app.js';\nawait init();\n" | openssl sha256 -binary | base64`)
-const INDEX_SCRIPT_HASH: &str = "'sha256-mStLiw5ufhC4Rn65S+yuobFT1L6YIq0IsINW02YqTpc='";
+/// What the console's build writes: a loader script file, and a stylesheet file.
+const INDEX: &str = "<!DOCTYPE html>\n<html><head>\n<script type=\"module\" src=\"/loader-1.js\"></script>\n<link rel=\"stylesheet\" href=\"/main.css\"/></head><body></body></html>\n";
 
 fn console() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(dir.path().join("index.html"), INDEX).unwrap();
-    std::fs::write(
-        dir.path().join("app.js"),
-        "export default async function init() {}",
-    )
-    .unwrap();
+    std::fs::write(dir.path().join("loader-1.js"), "await Promise.resolve();").unwrap();
     std::fs::write(dir.path().join("main.css"), "body { margin: 0 }").unwrap();
     dir
 }
@@ -49,7 +41,14 @@ fn assert_security_headers(r: &Response, what: &str) -> String {
             "{what}: {directive} in {policy}"
         );
     }
+    // Nothing else may run: no inline script by hash or nonce, no `unsafe-inline`.
+    assert!(
+        policy.contains("script-src 'self' 'wasm-unsafe-eval';"),
+        "{what}: {policy}"
+    );
     assert!(!policy.contains("unsafe-inline"), "{what}: {policy}");
+    assert!(!policy.contains("sha256-"), "{what}: {policy}");
+    assert!(!policy.contains("nonce-"), "{what}: {policy}");
     assert_eq!(
         r.header("x-content-type-options").as_deref(),
         Some("nosniff"),
@@ -72,17 +71,10 @@ fn assert_security_headers(r: &Response, what: &str) -> String {
 async fn the_console_page_deep_links_and_files_carry_the_headers() {
     let dir = console();
     let app = TestApp::builder().console_dir(dir.path()).build();
-    for path in ["/", "/imports/imp_123", "/app.js", "/main.css"] {
+    for path in ["/", "/imports/imp_123", "/loader-1.js", "/main.css"] {
         let r = app.get(path).await;
         assert_eq!(r.status, 200, "{path}");
-        let policy = assert_security_headers(&r, path);
-        // The loader script is allowed by its hash, and nothing else inline is.
-        assert!(
-            policy.contains(&format!(
-                "script-src 'self' 'wasm-unsafe-eval' {INDEX_SCRIPT_HASH};"
-            )),
-            "{path}: {policy}"
-        );
+        assert_security_headers(&r, path);
         // The console's files are cacheable (Trunk names them by content); only the API's are not.
         assert_ne!(
             r.header("cache-control").as_deref(),
@@ -140,36 +132,34 @@ async fn api_answers_carry_the_headers_and_are_never_stored() {
 }
 
 #[tokio::test]
-async fn without_a_console_the_policy_allows_no_inline_script() {
+async fn without_a_console_the_placeholder_page_has_nothing_inline() {
     let app = TestApp::new();
     let page = app.get("/").await;
-    let policy = assert_security_headers(&page, "placeholder page");
-    assert!(!policy.contains("sha256"), "{policy}");
+    assert_security_headers(&page, "placeholder page");
     // The placeholder page itself has nothing inline for the policy to block.
     assert!(!page.text().contains("style="));
     assert!(!page.text().contains("<script"));
 }
 
-#[tokio::test]
-async fn a_rebuilt_console_gets_the_policy_of_its_new_page() {
-    let dir = console();
-    let app = TestApp::builder().console_dir(dir.path()).build();
-    let before = assert_security_headers(&app.get("/").await, "before");
-    assert!(before.contains(INDEX_SCRIPT_HASH));
-
-    // A rebuild writes a new loader (new file names); make sure the modification time moves
-    // even on file systems with coarse timestamps.
-    let index = dir.path().join("index.html");
-    std::fs::write(&index, INDEX.replace("/app.js", "/app-2.js")).unwrap();
-    let later = std::time::SystemTime::now() + std::time::Duration::from_secs(5);
-    std::fs::File::options()
-        .write(true)
-        .open(&index)
-        .unwrap()
-        .set_modified(later)
-        .unwrap();
-
-    let after = assert_security_headers(&app.get("/").await, "after");
-    assert!(!after.contains(INDEX_SCRIPT_HASH), "{after}");
-    assert_eq!(after.matches("'sha256-").count(), 1, "{after}");
+/// The console as `make console` built it: its page has no inline script left.
+#[test]
+fn the_built_console_has_no_inline_script() {
+    let index = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../dist/index.html");
+    let html = std::fs::read_to_string(&index).unwrap_or_else(|e| {
+        panic!(
+            "no built console at {} ({e}): `make console` builds it",
+            index.display()
+        )
+    });
+    let mut rest = html.as_str();
+    let mut scripts = 0;
+    while let Some(start) = rest.find("<script") {
+        let tag_end = rest[start..].find('>').unwrap() + start;
+        let tag = &rest[start..tag_end];
+        assert!(tag.contains(" src=\""), "an inline script: {tag}");
+        scripts += 1;
+        rest = &rest[tag_end..];
+    }
+    assert_eq!(scripts, 1, "one loader script file");
+    assert!(!html.contains("style=\""), "an inline style");
 }

@@ -193,3 +193,8 @@ pub struct CreatedApiToken {
 /// The header the console sends with every request; a cookie-authenticated change without it
 /// is refused, so a page on another site cannot make one with the administrator's cookie.
 pub const CONSOLE_HEADER: &str = "x-safeguard-console";
+
+/// The header the console sends on requests it makes by itself (polling for a roadblock): they
+/// do not count as the administrator's activity, so an unattended console still signs out when
+/// its session's idle time runs out.
+pub const BACKGROUND_HEADER: &str = "x-safeguard-background";

@@ -9,10 +9,11 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, Method, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use safeguard_rules::api::CONSOLE_HEADER;
+use safeguard_rules::api::{BACKGROUND_HEADER, CONSOLE_HEADER};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// A session's last use is written at most this often, not on every request.
+/// A session's last use is written at most this often (or a quarter of the idle time, when
+/// that is shorter), not on every request.
 const TOUCH_EVERY_SECS: i64 = 60;
 
 pub async fn require(State(state): State<AppState>, mut request: Request, next: Next) -> Response {
@@ -121,7 +122,7 @@ pub async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<Princ
         };
     }
     match cookie::session_secret(headers) {
-        Some(secret) => by_session(state, &secret).await,
+        Some(secret) => by_session(state, &secret, headers).await,
         None => Err(AppError::Unauthorized(
             "Sign in to the console, or send an API token as Authorization: SSWS <token>."
                 .to_owned(),
@@ -153,7 +154,11 @@ async fn by_token(state: &AppState, token: &str) -> Result<Principal, AppError> 
     })
 }
 
-async fn by_session(state: &AppState, secret: &str) -> Result<Principal, AppError> {
+async fn by_session(
+    state: &AppState,
+    secret: &str,
+    headers: &HeaderMap,
+) -> Result<Principal, AppError> {
     let hash = secret::hash(secret);
     let key = hash.clone();
     let found = state.read(move |db| Ok(db.session(&key)?)).await?;
@@ -172,7 +177,9 @@ async fn by_session(state: &AppState, secret: &str) -> Result<Principal, AppErro
             idle_words(idle)
         )));
     }
-    if now - last_seen >= TOUCH_EVERY_SECS {
+    // What the console asks for by itself (polling) is not the administrator's activity.
+    let background = headers.contains_key(BACKGROUND_HEADER);
+    if !background && now - last_seen >= TOUCH_EVERY_SECS.min(idle / 4) {
         let key = hash.clone();
         in_background(state, move |db| db.touch_session(&key, now));
     }
