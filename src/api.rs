@@ -1,11 +1,21 @@
 //! The one typed client of the HTTP API (`shared/spec/api.md`). Every page goes through it; every
 //! answer that is not 2xx becomes an [`ApiError`] carrying the server's problem detail, so a page
 //! can show what the server said instead of a status code.
+//!
+//! Every request is built in [`request`], which adds the console's header: the server refuses a
+//! cookie-authenticated change without it, so a page on another site cannot make one with the
+//! administrator's cookie. A 401 from any call but the sign-in itself means the session is gone
+//! (signed out elsewhere, or idle too long): [`send`] takes the administrator to the sign-in page
+//! from this one place, so no page has to.
 
-use gloo_net::http::{Request, RequestBuilder, Response};
+use crate::sign_in_redirect;
+use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use safeguard_rules::api::{
-    AppView, ChangeRow, ImportView, LogEvent, Problem, RoadblockState, SafeguardsView,
+    AdminView, ApiTokenView, AppView, BACKGROUND_HEADER, CONSOLE_HEADER, ChangeRow,
+    CreatedApiToken, ImportView, LogEvent, Me, NewAdmin, NewApiToken, Problem, RoadblockState,
+    SafeguardsView, SignIn,
 };
+use safeguard_rules::validation::FieldError;
 use serde::de::DeserializeOwned;
 use std::fmt;
 
@@ -34,6 +44,35 @@ impl ApiError {
     pub fn is_conflict(&self) -> bool {
         self.status() == Some(409)
     }
+
+    /// Not signed in, or the session expired.
+    pub fn is_unauthorized(&self) -> bool {
+        self.status() == Some(401)
+    }
+
+    /// What the server said about one field of a rejected body (422), if anything.
+    pub fn field_error(&self, field: &str) -> Option<String> {
+        self.field_errors()
+            .iter()
+            .find(|e| e.field == field)
+            .map(|e| e.message.clone())
+    }
+
+    /// Every invalid field of a rejected body.
+    pub fn field_errors(&self) -> &[FieldError] {
+        match self {
+            ApiError::Problem(p) => &p.errors,
+            _ => &[],
+        }
+    }
+
+    /// The sentence to show: the problem's detail, or what kept the answer from arriving.
+    pub fn detail(&self) -> String {
+        match self {
+            ApiError::Problem(p) => p.detail.clone(),
+            other => other.to_string(),
+        }
+    }
 }
 
 impl fmt::Display for ApiError {
@@ -55,7 +94,9 @@ pub struct Page<T> {
     pub next: Option<String>,
 }
 
-async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+/// Sends a request and turns an answer that is not 2xx into an [`ApiError`], without looking at
+/// what a 401 means: only the sign-in calls this directly (its 401 is a wrong password).
+async fn answer(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
     let request = request.map_err(|e| ApiError::Network(e.to_string()))?;
     let response = request
         .send()
@@ -78,6 +119,18 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
     ))
 }
 
+/// [`answer`], and a 401 sends the administrator to the sign-in page. The error is still
+/// returned, so the caller stops where it is.
+async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, ApiError> {
+    let result = answer(request).await;
+    if let Err(e) = &result
+        && e.is_unauthorized()
+    {
+        sign_in_redirect::go_to_sign_in();
+    }
+    result
+}
+
 async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
     response
         .json::<T>()
@@ -85,12 +138,24 @@ async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
         .map_err(|e| ApiError::Decode(e.to_string()))
 }
 
+/// Every request starts here, so every request carries the console's header.
+fn request(method: Method, path: &str) -> RequestBuilder {
+    RequestBuilder::new(&format!("{BASE}{path}"))
+        .method(method)
+        .header("Accept", "application/json")
+        .header(CONSOLE_HEADER, "1")
+}
+
 fn get(path: &str) -> RequestBuilder {
-    Request::get(&format!("{BASE}{path}")).header("Accept", "application/json")
+    request(Method::GET, path)
 }
 
 fn post(path: &str) -> RequestBuilder {
-    Request::post(&format!("{BASE}{path}")).header("Accept", "application/json")
+    request(Method::POST, path)
+}
+
+fn delete(path: &str) -> RequestBuilder {
+    request(Method::DELETE, path)
 }
 
 /// The `after` cursor of a `Link: <...>; rel="next"` header.
@@ -135,9 +200,7 @@ pub async fn safeguards() -> Result<SafeguardsView, ApiError> {
 }
 
 pub async fn save_safeguards(settings: &SafeguardsView) -> Result<SafeguardsView, ApiError> {
-    let request = Request::put(&format!("{BASE}/safeguards"))
-        .header("Accept", "application/json")
-        .json(settings);
+    let request = request(Method::PUT, "/safeguards").json(settings);
     json(send(request).await?).await
 }
 
@@ -196,6 +259,13 @@ pub async fn roadblock() -> Result<RoadblockState, ApiError> {
     json(send(get("/roadblock").build()).await?).await
 }
 
+/// [`roadblock`], asked by the console itself (the banner's polling): it does not count as the
+/// administrator's activity, so an unattended console's session still ends when idle.
+pub async fn roadblock_in_background() -> Result<RoadblockState, ApiError> {
+    let request = get("/roadblock").header(BACKGROUND_HEADER, "1");
+    json(send(request.build()).await?).await
+}
+
 pub async fn resume(import_id: &str) -> Result<ImportView, ApiError> {
     let id = js_sys::encode_uri_component(import_id);
     json(send(post(&format!("/imports/{id}/resume")).build()).await?).await
@@ -232,4 +302,43 @@ pub async fn logs(
         ("after", after),
     ]);
     page(get(&format!("/logs{q}"))).await
+}
+
+/// Signs in: the server sets the session cookie. A wrong email or password answers 401 and too
+/// many failures 429, both with a detail to show, so this one does not go to the sign-in page.
+pub async fn sign_in(credentials: &SignIn) -> Result<Me, ApiError> {
+    json(answer(post("/sessions").json(credentials)).await?).await
+}
+
+pub async fn sign_out() -> Result<(), ApiError> {
+    send(delete("/sessions/current").build()).await.map(drop)
+}
+
+/// Who is signed in; a 401 when nobody is.
+pub async fn me() -> Result<Me, ApiError> {
+    json(send(get("/users/me").build()).await?).await
+}
+
+pub async fn admins() -> Result<Vec<AdminView>, ApiError> {
+    json(send(get("/admins").build()).await?).await
+}
+
+pub async fn create_admin(admin: &NewAdmin) -> Result<AdminView, ApiError> {
+    json(send(post("/admins").json(admin)).await?).await
+}
+
+pub async fn api_tokens() -> Result<Vec<ApiTokenView>, ApiError> {
+    json(send(get("/api-tokens").build()).await?).await
+}
+
+/// Creates a token; the answer holds the token itself, which no later answer shows again.
+pub async fn create_api_token(token: &NewApiToken) -> Result<CreatedApiToken, ApiError> {
+    json(send(post("/api-tokens").json(token)).await?).await
+}
+
+pub async fn revoke_api_token(id: &str) -> Result<(), ApiError> {
+    let id = js_sys::encode_uri_component(id);
+    send(delete(&format!("/api-tokens/{id}")).build())
+        .await
+        .map(drop)
 }

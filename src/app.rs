@@ -1,45 +1,132 @@
-//! The console's shell: navigation, the roadblock banner, and the routes to every page.
+//! The console's shell: the sign-in page on its own, and every other page behind a session with
+//! the navigation, the signed-in administrator, the roadblock banner and the routes.
 
+use crate::api;
+use crate::components::problem_view::ProblemView;
+use crate::loading::Loading;
 use crate::pages::{
-    app_detail::AppDetail, applications::Applications, dashboard::Dashboard,
-    import_detail::ImportDetail, import_monitoring::ImportMonitoring, safeguards::Safeguards,
-    system_log::SystemLog,
+    admins::Admins, api_tokens::ApiTokens, app_detail::AppDetail, applications::Applications,
+    dashboard::Dashboard, import_detail::ImportDetail, import_monitoring::ImportMonitoring,
+    safeguards::Safeguards, sign_in::SignIn, system_log::SystemLog,
 };
 use crate::roadblock_watch::RoadblockWatch;
+use crate::session::{Session, SessionState};
+use crate::sign_in_redirect::SIGN_IN_PATH;
 use leptos::prelude::*;
-use leptos_router::components::{A, Route, Router, Routes};
+use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
+use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 
 #[component]
 pub fn App() -> impl IntoView {
-    RoadblockWatch::provide();
     view! {
         <Router>
-            <div class="shell" data-testid="console">
-                <header class="top">
-                    <a class="brand" href="/">"Safeguard"</a>
-                    <nav aria-label="Main">
-                        <A href="/" exact=true>"Dashboard"</A>
-                        <A href="/apps">"Applications"</A>
-                        <A href="/imports">"Import Monitoring"</A>
-                        <A href="/safeguards">"Safeguards"</A>
-                        <A href="/logs">"System Log"</A>
-                    </nav>
-                </header>
-                <RoadblockBanner />
-                <main>
-                    <Routes fallback=|| view! { <h1>"Page not found"</h1><p><a href="/">"Back to the dashboard"</a></p> }>
-                        <Route path=path!("/") view=Dashboard />
-                        <Route path=path!("/apps") view=Applications />
-                        <Route path=path!("/apps/:id") view=AppDetail />
-                        <Route path=path!("/imports") view=ImportMonitoring />
-                        <Route path=path!("/imports/:id") view=ImportDetail />
-                        <Route path=path!("/safeguards") view=Safeguards />
-                        <Route path=path!("/logs") view=SystemLog />
-                    </Routes>
-                </main>
-            </div>
+            <Routes fallback=NotFound>
+                <Route path=path!("/signin") view=SignIn />
+                // Every other page, unknown ones included, needs a session: the shell loads it.
+                <ParentRoute path=path!("") view=Shell>
+                    <Route path=path!("/") view=Dashboard />
+                    <Route path=path!("/apps") view=Applications />
+                    <Route path=path!("/apps/:id") view=AppDetail />
+                    <Route path=path!("/imports") view=ImportMonitoring />
+                    <Route path=path!("/imports/:id") view=ImportDetail />
+                    <Route path=path!("/safeguards") view=Safeguards />
+                    <Route path=path!("/logs") view=SystemLog />
+                    <Route path=path!("/settings/admins") view=Admins />
+                    <Route path=path!("/settings/api-tokens") view=ApiTokens />
+                    <Route path=path!("/*any") view=NotFound />
+                </ParentRoute>
+            </Routes>
         </Router>
+    }
+}
+
+#[component]
+fn NotFound() -> impl IntoView {
+    view! { <h1>"Page not found"</h1><p><a href="/">"Back to the dashboard"</a></p> }
+}
+
+/// The navigation at once, the page once the session is known. A 401 from `/users/me` has the
+/// API client take the administrator to the sign-in page.
+#[component]
+fn Shell() -> impl IntoView {
+    let session = Session::provide();
+    let state = Memo::new(move |_| session.state());
+    view! {
+        <div class="shell" data-testid="console">
+            <header class="top">
+                <a class="brand" href="/">"Safeguard"</a>
+                <nav aria-label="Main">
+                    <A href="/" exact=true>"Dashboard"</A>
+                    <A href="/apps">"Applications"</A>
+                    <A href="/imports">"Import Monitoring"</A>
+                    <A href="/safeguards">"Safeguards"</A>
+                    <A href="/logs">"System Log"</A>
+                    <span class="nav-group" role="group" aria-labelledby="nav-settings">
+                        <span class="nav-group-label" id="nav-settings">"Settings:"</span>
+                        <A href="/settings/admins">"Administrators"</A>
+                        <A href="/settings/api-tokens">"API tokens"</A>
+                    </span>
+                </nav>
+                <UserMenu session />
+            </header>
+            {move || match state.get() {
+                SessionState::Loading => view! { <main><Loading /></main> }.into_any(),
+                SessionState::Failed(error) => view! {
+                    <main>
+                        <h1>"The console could not start"</h1>
+                        <ProblemView error />
+                        <button on:click=move |_| session.retry()>"Try again"</button>
+                    </main>
+                }.into_any(),
+                SessionState::SignedIn => view! { <SignedIn /> }.into_any(),
+            }}
+        </div>
+    }
+}
+
+/// What only a signed-in administrator sees: the roadblock watch starts here, so nothing polls
+/// the API before there is a session to poll with.
+#[component]
+fn SignedIn() -> impl IntoView {
+    RoadblockWatch::provide();
+    view! {
+        <RoadblockBanner />
+        <main>
+            <Outlet />
+        </main>
+    }
+}
+
+/// Who is signed in, as what, and the way out.
+#[component]
+fn UserMenu(session: Session) -> impl IntoView {
+    let navigate = use_navigate();
+    let sign_out = Action::new_local(|_: &()| api::sign_out());
+    Effect::new(move |_| {
+        // Only a success moves from here: on a 401 the session had already ended and the API
+        // client is taking the administrator to the sign-in page itself.
+        if let Some(Ok(())) = sign_out.value().get() {
+            navigate(SIGN_IN_PATH, Default::default());
+        }
+    });
+    move || {
+        session.me().map(|me| {
+            view! {
+                <div class="user-menu" data-testid="user-menu">
+                    <span class="user-email" data-testid="user-email">{me.email}</span>
+                    <span class="role-label" data-testid="user-role">{me.role.label()}</span>
+                    <button class="sign-out" data-testid="sign-out" disabled=move || sign_out.pending().get()
+                        on:click=move |_| { sign_out.dispatch(()); }>"Sign out"</button>
+                    {move || match sign_out.value().get() {
+                        Some(Err(e)) if !e.is_unauthorized() => Some(view! {
+                            <span class="user-menu-error" role="alert">{format!("Not signed out: {}", e.detail())}</span>
+                        }),
+                        _ => None,
+                    }}
+                </div>
+            }
+        })
     }
 }
 

@@ -2,5 +2,6 @@
 
 pub mod limit_bar;
 pub mod problem_view;
+pub mod read_only_note;
 pub mod safeguard_editor;
 pub mod status_badge;

@@ -11,6 +11,8 @@ pub mod format;
 pub mod loading;
 pub mod pages;
 pub mod roadblock_watch;
+pub mod session;
+pub mod sign_in_redirect;
 
 /// Mounts the console on the page's `<body>`.
 pub fn mount() {

@@ -1,9 +1,12 @@
 //! One module per page of the console.
 
+pub mod admins;
+pub mod api_tokens;
 pub mod app_detail;
 pub mod applications;
 pub mod dashboard;
 pub mod import_detail;
 pub mod import_monitoring;
 pub mod safeguards;
+pub mod sign_in;
 pub mod system_log;

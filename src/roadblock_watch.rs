@@ -27,7 +27,7 @@ impl RoadblockWatch {
         Effect::new(move |_| {
             watch.version.track();
             leptos::task::spawn_local(async move {
-                let result = api::roadblock().await;
+                let result = api::roadblock_in_background().await;
                 watch.state.set(Some(result));
             });
         });

@@ -9,12 +9,14 @@ use wasm_bindgen_test::*;
 wasm_bindgen_test_configure!(run_in_browser);
 
 #[wasm_bindgen_test]
-fn the_shell_mounts_with_its_navigation() {
+async fn the_shell_mounts_with_its_navigation() {
     let document = document();
     let host = document.create_element("div").unwrap();
     document.body().unwrap().append_child(&host).unwrap();
     let _handle =
         leptos::mount::mount_to(host.clone().unchecked_into(), safeguard_console::app::App);
+    // The router matches the page's address before it renders the shell.
+    leptos::task::tick().await;
     let text = host.text_content().unwrap();
     for page in [
         "Dashboard",
@@ -22,6 +24,8 @@ fn the_shell_mounts_with_its_navigation() {
         "Import Monitoring",
         "Safeguards",
         "System Log",
+        "Administrators",
+        "API tokens",
     ] {
         assert!(text.contains(page), "navigation lacks {page}: {text}");
     }

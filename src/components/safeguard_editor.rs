@@ -8,7 +8,9 @@
 use crate::api::{self, ApiError};
 use crate::components::limit_bar::LimitBar;
 use crate::components::problem_view::ProblemView;
+use crate::components::read_only_note::ReadOnlyNote;
 use crate::format;
+use crate::session::{can_change, reasons};
 use leptos::prelude::*;
 use safeguard_rules::api::{AppView, ImportStatus, ImportView, SafeguardsView};
 use safeguard_rules::evaluator::Exceeded;
@@ -299,7 +301,12 @@ pub fn SafeguardEditor(
             }
         }
     });
+    // A read-only administrator still edits and previews ("what if?"); only Save is theirs not.
+    let can = can_change();
     let on_save = move |_| {
+        if !can.get_untracked() {
+            return;
+        }
         if let Some(p) = proposed.get() {
             outcome.set(None);
             save.dispatch(SafeguardsView {
@@ -324,7 +331,9 @@ pub fn SafeguardEditor(
                 <button
                     class="primary"
                     data-testid="save"
-                    disabled=move || proposed.get().is_none() || !dirty.get() || save.pending().get()
+                    disabled=move || !can.get() || proposed.get().is_none() || !dirty.get() || save.pending().get()
+                    title=move || (!can.get()).then_some(reasons::SAVE_SAFEGUARDS)
+                    aria-describedby=move || (!can.get()).then_some("save-read-only")
                     on:click=on_save
                 >
                     {move || if save.pending().get() { "Saving…" } else { "Save" }}
@@ -341,6 +350,7 @@ pub fn SafeguardEditor(
                 </button>
                 <button on:click=move |_| reset_to(saved.get()) disabled=move || !dirty.get()>"Discard changes"</button>
             </div>
+            <ReadOnlyNote id="save-read-only" reason=reasons::SAVE_SAFEGUARDS />
             {move || outcome.get().map(|o| match o {
                 Ok(message) => view! { <p class="saved" role="status" data-testid="save-outcome">{message}</p> }.into_any(),
                 Err(e) if e.is_conflict() => view! {

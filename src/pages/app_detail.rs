@@ -3,11 +3,13 @@
 
 use crate::api::{self, ApiError};
 use crate::components::problem_view::ProblemView;
+use crate::components::read_only_note::ReadOnlyNote;
 use crate::format;
 use crate::loading::Loading;
 use crate::pages::import_detail::cause_sentence;
 use crate::pages::safeguards::LoadedSafeguardEditor;
 use crate::roadblock_watch::RoadblockWatch;
+use crate::session::{can_change, reasons};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
 use safeguard_rules::api::{ChangeRow, ImportView};
@@ -126,6 +128,8 @@ fn DryRun(
     csv: RwSignal<Option<String>>,
     start: Action<String, Result<ImportView, ApiError>>,
 ) -> impl IntoView {
+    // A dry run changes nothing, so anyone may run one; starting the import is a change.
+    let can = can_change();
     let c = plan.counts;
     let verdict = match &plan.roadblock {
         None => {
@@ -143,8 +147,11 @@ fn DryRun(
                 <li>{format!("{}: {} of {} ({})", a.app_name, format::count(a.unassignments), format::count(a.population), format::share(a.unassignments, a.population))}</li>
             }).collect_view()}</ul>
             <AffectedPreview rows=plan.affected.clone().unwrap_or_default() total=c.unassigned + c.deactivated />
-            <button class="primary" data-testid="start-import" disabled=move || start.pending().get()
-                on:click=move |_| { if let Some(text) = csv.get() { start.dispatch(text); } }>"Start the import"</button>
+            <button class="primary" data-testid="start-import" disabled=move || !can.get() || start.pending().get()
+                title=move || (!can.get()).then_some(reasons::START_IMPORT)
+                aria-describedby=move || (!can.get()).then_some("start-read-only")
+                on:click=move |_| { if let Some(text) = csv.get().filter(|_| can.get_untracked()) { start.dispatch(text); } }>"Start the import"</button>
+            <ReadOnlyNote id="start-read-only" reason=reasons::START_IMPORT />
         </div>
     }
 }

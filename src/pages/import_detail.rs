@@ -4,10 +4,12 @@
 use crate::api::{self, ApiError};
 use crate::components::limit_bar::LimitBar;
 use crate::components::problem_view::ProblemView;
+use crate::components::read_only_note::ReadOnlyNote;
 use crate::components::status_badge::StatusBadge;
 use crate::format;
 use crate::loading::Loading;
 use crate::roadblock_watch::RoadblockWatch;
+use crate::session::{can_change, reasons};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use safeguard_rules::api::{ImportStatus, ImportView, Resolution};
@@ -127,6 +129,7 @@ fn RoadblockPanel(
     reload: impl Fn() + Copy + Send + Sync + 'static,
 ) -> impl IntoView {
     let watch = RoadblockWatch::expect();
+    let can = can_change();
     let roadblock = import.roadblock.clone();
     let import_id = StoredValue::new(import.id.clone());
     let import = StoredValue::new(import);
@@ -178,10 +181,19 @@ fn RoadblockPanel(
                 <p><a href="/safeguards" data-testid="increase-limit">"Increase the app assignment removal limit"</a></p>
     {move || failure.get().map(|e| view! { <div data-testid="resolve-failure"><ProblemView error=e /></div> })}
                 <div class="actions">
-                    <button class="primary" data-testid="resume" on:click=move |_| confirming.set(Some(Resolution::Resume))>"Resume All Imports"</button>
-                    <button class="danger" data-testid="cancel" on:click=move |_| confirming.set(Some(Resolution::Cancel))>"Cancel the Affected Import and Resume Other Imports"</button>
+                    <button class="primary" data-testid="resume"
+                        disabled=move || !can.get()
+                        title=move || (!can.get()).then_some(reasons::RESUME)
+                        aria-describedby=move || (!can.get()).then_some("resolve-read-only")
+                        on:click=move |_| confirming.set(Some(Resolution::Resume))>"Resume All Imports"</button>
+                    <button class="danger" data-testid="cancel"
+                        disabled=move || !can.get()
+                        title=move || (!can.get()).then_some(reasons::RESUME)
+                        aria-describedby=move || (!can.get()).then_some("resolve-read-only")
+                        on:click=move |_| confirming.set(Some(Resolution::Cancel))>"Cancel the Affected Import and Resume Other Imports"</button>
                 </div>
-                {move || confirming.get().map(|action| {
+                <ReadOnlyNote id="resolve-read-only" reason=reasons::RESUME />
+                {move || confirming.get().filter(|_| can.get()).map(|action| {
                     let text = import.with_value(|i| consequence(i, action, queued()));
                     let label = match action { Resolution::Resume => "Yes, resume all imports", Resolution::Cancel => "Yes, cancel this import" };
                     view! {

@@ -4,7 +4,7 @@
 //! since navigation started) at the first animation frame where the table has its rows.
 //! `cargo bench -p safeguard-e2e --bench monitoring_render` (after `make console`).
 
-use safeguard_e2e::{Browser, Error, Server};
+use safeguard_e2e::{ADMIN, Browser, Error, Server};
 use serde_json::json;
 
 const IMPORTS: usize = 1000;
@@ -44,6 +44,7 @@ async fn main() -> Result<(), Error> {
     }
 
     let browser = Browser::start().await?;
+    browser.sign_in(&server, ADMIN).await?;
     let url = format!("{}/imports", server.url);
     let mut times = Vec::new();
     for _ in 0..RUNS {

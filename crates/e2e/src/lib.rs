@@ -15,6 +15,15 @@ use tokio::process::{Child, Command};
 
 pub type Error = Box<dyn std::error::Error + Send + Sync>;
 
+/// The super-administrator every test server starts with (`SAFEGUARD_ADMIN_EMAIL` and
+/// `SAFEGUARD_ADMIN_PASSWORD`).
+pub const ADMIN: (&str, &str) = ("e2e-admin@example.com", "e2e-admin-password");
+/// The server's `SAFEGUARD_ADMIN_TOKEN`: what [`Server::get`] and [`Server::post`] send.
+pub const ADMIN_TOKEN: &str = "e2e-admin-token-0123456789";
+/// The demo org's administrators (`--demo`), as README.md documents them.
+pub const DEMO_SUPER_ADMIN: (&str, &str) = ("admin@demo.safeguard.test", "demo-super-admin-1");
+pub const DEMO_READ_ONLY_ADMIN: (&str, &str) = ("auditor@demo.safeguard.test", "demo-read-only-1");
+
 fn workspace_root() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
 }
@@ -73,6 +82,9 @@ impl Server {
             .arg(db_dir.path().join("safeguard.db"))
             .arg("--console-dir")
             .arg(console)
+            .env("SAFEGUARD_ADMIN_EMAIL", ADMIN.0)
+            .env("SAFEGUARD_ADMIN_PASSWORD", ADMIN.1)
+            .env("SAFEGUARD_ADMIN_TOKEN", ADMIN_TOKEN)
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .kill_on_drop(true);
@@ -84,8 +96,8 @@ impl Server {
         let mut lines = BufReader::new(stdout).lines();
         let url = tokio::time::timeout(Duration::from_secs(60), async {
             while let Some(line) = lines.next_line().await? {
-                if let Some(url) = line.split_whitespace().find(|w| w.starts_with("http://")) {
-                    return Ok::<_, Error>(url.to_owned());
+                if let Some(url) = line.strip_prefix("Safeguard listening on ") {
+                    return Ok::<_, Error>(url.trim().to_owned());
                 }
             }
             Err("the server exited before printing its URL".into())
@@ -185,6 +197,54 @@ impl Browser {
     }
 }
 
+/// A client that acts with the test server's `SAFEGUARD_ADMIN_TOKEN`.
+pub fn api_client() -> Result<reqwest::Client, Error> {
+    let mut headers = reqwest::header::HeaderMap::new();
+    headers.insert(
+        reqwest::header::AUTHORIZATION,
+        reqwest::header::HeaderValue::from_str(&format!("SSWS {ADMIN_TOKEN}"))?,
+    );
+    Ok(reqwest::Client::builder()
+        .default_headers(headers)
+        .build()?)
+}
+
+impl Browser {
+    /// Signs in on the console's sign-in page, and waits for the console to show who is signed
+    /// in.
+    pub async fn sign_in(
+        &self,
+        server: &Server,
+        (email, password): (&str, &str),
+    ) -> Result<(), Error> {
+        self.client.goto(&format!("{}/signin", server.url)).await?;
+        self.fill_sign_in(email, password).await?;
+        wait_for_text(
+            &self.client,
+            "[data-testid=user-email]",
+            email,
+            Duration::from_secs(20),
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Types into the sign-in form on the current page and submits it.
+    pub async fn fill_sign_in(&self, email: &str, password: &str) -> Result<(), Error> {
+        let wait = self.client.wait().at_most(Duration::from_secs(20));
+        wait.for_element(fantoccini::Locator::Css("#signin-email"))
+            .await?
+            .send_keys(email)
+            .await?;
+        self.client
+            .find(fantoccini::Locator::Css("#signin-password"))
+            .await?
+            .send_keys(password)
+            .await?;
+        click(&self.client, "#signin-submit").await
+    }
+}
+
 /// Waits until an element matching `css` shows `needle` in its text; answers that text.
 pub async fn wait_for_text(
     client: &Client,
@@ -246,7 +306,10 @@ pub async fn wait_gone(client: &Client, css: &str, within: Duration) -> Result<(
 impl Server {
     /// GETs an API path (`/api/v1/...`) and answers its JSON.
     pub async fn get(&self, path: &str) -> Result<serde_json::Value, Error> {
-        let response = reqwest::get(format!("{}{path}", self.url)).await?;
+        let response = api_client()?
+            .get(format!("{}{path}", self.url))
+            .send()
+            .await?;
         let status = response.status();
         if !status.is_success() {
             return Err(format!("GET {path} answered {status}: {}", response.text().await?).into());
@@ -260,7 +323,7 @@ impl Server {
         path: &str,
         body: &serde_json::Value,
     ) -> Result<(u16, serde_json::Value), Error> {
-        let response = reqwest::Client::new()
+        let response = api_client()?
             .post(format!("{}{path}", self.url))
             .json(body)
             .send()

@@ -6,7 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fantoccini::Locator;
-use safeguard_e2e::{Browser, Server, wait_for_text};
+use safeguard_e2e::{ADMIN, Browser, Server, wait_for_text};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -15,6 +15,7 @@ const WAIT: Duration = Duration::from_secs(20);
 async fn every_page_renders_from_the_demo_org() {
     let server = Server::start(true).await.unwrap();
     let browser = Browser::start().await.unwrap();
+    browser.sign_in(&server, ADMIN).await.unwrap();
     let client = &browser.client;
     client.goto(&server.url).await.unwrap();
     client
@@ -97,7 +98,7 @@ async fn every_page_renders_from_the_demo_org() {
 }
 
 #[tokio::test]
-async fn a_deep_link_loads_the_console_and_unknown_api_paths_answer_problems() {
+async fn a_deep_link_signs_in_first_then_returns_and_unknown_api_paths_answer_problems() {
     let server = Server::start(false).await.unwrap();
     let browser = Browser::start().await.unwrap();
     browser
@@ -105,20 +106,28 @@ async fn a_deep_link_loads_the_console_and_unknown_api_paths_answer_problems() {
         .goto(&format!("{}/imports/some-import", server.url))
         .await
         .unwrap();
+    // Not signed in: the console sends the administrator to sign in, remembering the page.
+    browser.fill_sign_in(ADMIN.0, ADMIN.1).await.unwrap();
     browser
         .client
         .wait()
         .at_most(WAIT)
         .for_element(Locator::Css("[data-testid=console]"))
         .await
-        .expect("a deep link did not load the console");
-    // The page itself asks the API for an import that does not exist and shows the problem.
+        .expect("signing in did not load the console");
+    // Back where the link pointed: the page asks the API for an import that does not exist and
+    // shows the problem.
     wait_for_text(&browser.client, "[data-testid=problem]", "", WAIT)
         .await
         .unwrap();
+    let url = browser.client.current_url().await.unwrap();
+    assert_eq!(url.path(), "/imports/some-import");
     browser.close().await.unwrap();
 
-    let response = reqwest::get(format!("{}/api/v1/no-such-thing", server.url))
+    let response = safeguard_e2e::api_client()
+        .unwrap()
+        .get(format!("{}/api/v1/no-such-thing", server.url))
+        .send()
         .await
         .unwrap();
     assert_eq!(response.status(), 404);

@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fantoccini::Locator;
-use safeguard_e2e::{Browser, Server, click, wait_for_text, wait_gone};
+use safeguard_e2e::{ADMIN, Browser, Server, click, wait_for_text, wait_gone};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -43,6 +43,7 @@ async fn open_paused_import(server: &Server, browser: &Browser) -> String {
 async fn review_the_affected_users_and_resume_all_imports() {
     let server = Server::start(true).await.unwrap();
     let browser = Browser::start().await.unwrap();
+    browser.sign_in(&server, ADMIN).await.unwrap();
     let client = &browser.client;
     let id = open_paused_import(&server, &browser).await;
 
@@ -146,6 +147,7 @@ async fn cancel_the_affected_import_applies_nothing() {
     let server = Server::start(true).await.unwrap();
     let before = server.get("/api/v1/apps").await.unwrap();
     let browser = Browser::start().await.unwrap();
+    browser.sign_in(&server, ADMIN).await.unwrap();
     let client = &browser.client;
     let id = open_paused_import(&server, &browser).await;
     let paused_app = server.get(&format!("/api/v1/imports/{id}")).await.unwrap()["appId"].clone();
@@ -187,6 +189,7 @@ async fn cancel_the_affected_import_applies_nothing() {
 async fn a_resume_someone_else_already_made_is_shown_as_such_and_the_page_refreshes() {
     let server = Server::start(true).await.unwrap();
     let browser = Browser::start().await.unwrap();
+    browser.sign_in(&server, ADMIN).await.unwrap();
     let client = &browser.client;
     let id = open_paused_import(&server, &browser).await;
 

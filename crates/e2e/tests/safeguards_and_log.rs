@@ -4,7 +4,7 @@
 #![allow(clippy::unwrap_used)]
 
 use fantoccini::Locator;
-use safeguard_e2e::{Browser, Server, click, wait_for_text};
+use safeguard_e2e::{ADMIN, Browser, Server, click, wait_for_text};
 use std::time::Duration;
 
 const WAIT: Duration = Duration::from_secs(20);
@@ -13,6 +13,7 @@ const WAIT: Duration = Duration::from_secs(20);
 async fn edit_a_percent_see_the_preview_change_save_and_it_persists() {
     let server = Server::start(true).await.unwrap();
     let browser = Browser::start().await.unwrap();
+    browser.sign_in(&server, ADMIN).await.unwrap();
     let client = &browser.client;
     client
         .goto(&format!("{}/safeguards", server.url))
@@ -73,6 +74,7 @@ async fn edit_a_percent_see_the_preview_change_save_and_it_persists() {
 async fn a_log_filter_finds_the_roadblock_event() {
     let server = Server::start(true).await.unwrap();
     let browser = Browser::start().await.unwrap();
+    browser.sign_in(&server, ADMIN).await.unwrap();
     let client = &browser.client;
     client.goto(&format!("{}/logs", server.url)).await.unwrap();
     let filter = client
