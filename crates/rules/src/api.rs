@@ -3,6 +3,7 @@
 //! timestamps as RFC 3339 UTC strings.
 
 pub mod apps;
+pub mod email;
 pub mod group_rules;
 pub mod imports;
 pub mod logs;
@@ -10,6 +11,9 @@ pub mod problem;
 pub mod safeguards;
 
 pub use apps::{AppUserView, AppView, NewApp};
+pub use email::{
+    Bounce, BounceRemoval, BounceRemovalError, BounceRemovalResult, DeliveryStatus, OutboxMessage,
+};
 pub use group_rules::{GroupRuleView, NewGroupRule};
 pub use imports::{
     ChangeRow, ImportStatus, ImportView, Resolution, ResolvedBy, RoadblockState, SnapshotBody,
