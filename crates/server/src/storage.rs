@@ -11,8 +11,10 @@
 //! writer.
 
 mod apps;
+mod bounces;
 mod group_rules;
 mod imports;
+mod outbox;
 mod plans;
 mod schema;
 mod settings;
@@ -20,6 +22,7 @@ mod system_log;
 mod users;
 
 pub use imports::{ImportFilter, ImportRow, NewImport};
+pub use outbox::NewMessage;
 pub use plans::{ChangeFilter, StoredChange};
 pub use system_log::EventQuery;
 pub use users::Org;
