@@ -9,6 +9,8 @@
 //! - [`events`]: the System Log events; [`error`]: `AppError`, the problem answers.
 //! - [`limits`]: every bound on a request's input, and why; [`security_headers`]: the headers
 //!   every answer carries (the Content-Security-Policy and its peers).
+//! - [`email`]: roadblock email: queued with the roadblock, delivered in the background over
+//!   SMTP or kept in the outbox for the console; the bounce list.
 //! - [`demo`]: the demo org of `--demo`; [`cli`]: the command line.
 //!
 //! Tests drive the real router: [`app`] with an [`AppState`] over a SQLite file.
@@ -17,6 +19,7 @@ pub mod actor;
 pub mod cli;
 pub mod clock;
 pub mod demo;
+pub mod email;
 pub mod error;
 pub mod events;
 pub mod ids;
@@ -39,13 +42,18 @@ use tower_http::trace::TraceLayer;
 /// The whole server: the API, `/api/v1/openapi.json`, problem answers for unknown `/api` paths
 /// and wrong methods, and the console for every other path; every answer with the headers of
 /// [`security_headers`].
+///
+/// Also starts the email [`email::worker`], which runs as long as the router (or a clone of it)
+/// is alive. Build one router per state: two would deliver the same outbox twice.
 pub fn app(state: AppState) -> Router {
+    let worker = email::worker::start(&state);
     let (api, _document) = routes::api_router().split_for_parts();
     let limit = state.config.max_body_bytes;
     let headers = security_headers::SecurityHeaders::new(&state.config.console_dir);
     api.merge(routes::console::fallback(&state.config.console_dir))
         .method_not_allowed_fallback(routes::console::method_not_allowed)
         .layer(Extension(BodyLimit(limit)))
+        .layer(Extension(worker))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn_with_state(
             headers,
