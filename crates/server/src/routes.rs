@@ -4,6 +4,7 @@
 
 pub mod apps;
 pub mod console;
+pub mod email;
 pub mod extract;
 pub mod group_rules;
 pub mod imports;
@@ -32,6 +33,7 @@ use utoipa_axum::routes;
         (name = "roadblock", description = "The paused import, the queue behind it, resume and cancel"),
         (name = "logs", description = "The System Log"),
         (name = "group rules", description = "Attribute-based app assignment"),
+        (name = "email", description = "Roadblock notification email: the outbox and the bounce list"),
         (name = "meta", description = "This document"),
     )
 )]
@@ -59,5 +61,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             group_rules::list_group_rules,
             group_rules::create_group_rule
         ))
+        .routes(routes!(email::list_outbox))
+        .routes(routes!(email::list_bounces))
+        .routes(routes!(email::remove_bounces))
         .routes(routes!(openapi::openapi_json))
 }
