@@ -4,7 +4,8 @@
 
 use gloo_net::http::{Request, RequestBuilder, Response};
 use safeguard_rules::api::{
-    AppView, ChangeRow, ImportView, LogEvent, Problem, RoadblockState, SafeguardsView,
+    AppView, Bounce, BounceRemoval, BounceRemovalResult, ChangeRow, ImportView, LogEvent,
+    OutboxMessage, Problem, RoadblockState, SafeguardsView,
 };
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -232,4 +233,26 @@ pub async fn logs(
         ("after", after),
     ]);
     page(get(&format!("/logs{q}"))).await
+}
+
+/// Notification email, newest first, with where each message stands.
+pub async fn outbox(limit: u32, after: Option<&str>) -> Result<Page<OutboxMessage>, ApiError> {
+    let limit = limit.to_string();
+    let q = query(&[("limit", Some(&limit)), ("after", after)]);
+    page(get(&format!("/org/email/outbox{q}"))).await
+}
+
+/// The bounce list, newest first.
+pub async fn bounces(limit: u32, after: Option<&str>) -> Result<Page<Bounce>, ApiError> {
+    let limit = limit.to_string();
+    let q = query(&[("limit", Some(&limit)), ("after", after)]);
+    page(get(&format!("/org/email/bounces{q}"))).await
+}
+
+/// Takes addresses off the bounce list; the answer names each one removed or not found.
+pub async fn remove_bounces(addresses: Vec<String>) -> Result<BounceRemovalResult, ApiError> {
+    let request = post("/org/email/bounces/remove-list").json(&BounceRemoval {
+        email_addresses: addresses,
+    });
+    json(send(request).await?).await
 }

@@ -1,9 +1,9 @@
 //! The console's shell: navigation, the roadblock banner, and the routes to every page.
 
 use crate::pages::{
-    app_detail::AppDetail, applications::Applications, dashboard::Dashboard,
-    import_detail::ImportDetail, import_monitoring::ImportMonitoring, safeguards::Safeguards,
-    system_log::SystemLog,
+    app_detail::AppDetail, applications::Applications, bounce_list::BounceList,
+    dashboard::Dashboard, import_detail::ImportDetail, import_monitoring::ImportMonitoring,
+    notifications::Notifications, safeguards::Safeguards, system_log::SystemLog,
 };
 use crate::roadblock_watch::RoadblockWatch;
 use leptos::prelude::*;
@@ -24,6 +24,8 @@ pub fn App() -> impl IntoView {
                         <A href="/imports">"Import Monitoring"</A>
                         <A href="/safeguards">"Safeguards"</A>
                         <A href="/logs">"System Log"</A>
+                        <A href="/notifications" exact=true>"Notifications"</A>
+                        <A href="/notifications/bounces">"Bounce List"</A>
                     </nav>
                 </header>
                 <RoadblockBanner />
@@ -36,6 +38,8 @@ pub fn App() -> impl IntoView {
                         <Route path=path!("/imports/:id") view=ImportDetail />
                         <Route path=path!("/safeguards") view=Safeguards />
                         <Route path=path!("/logs") view=SystemLog />
+                        <Route path=path!("/notifications") view=Notifications />
+                        <Route path=path!("/notifications/bounces") view=BounceList />
                     </Routes>
                 </main>
             </div>

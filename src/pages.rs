@@ -2,8 +2,10 @@
 
 pub mod app_detail;
 pub mod applications;
+pub mod bounce_list;
 pub mod dashboard;
 pub mod import_detail;
 pub mod import_monitoring;
+pub mod notifications;
 pub mod safeguards;
 pub mod system_log;

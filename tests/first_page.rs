@@ -22,6 +22,8 @@ fn the_shell_mounts_with_its_navigation() {
         "Import Monitoring",
         "Safeguards",
         "System Log",
+        "Notifications",
+        "Bounce List",
     ] {
         assert!(text.contains(page), "navigation lacks {page}: {text}");
     }
