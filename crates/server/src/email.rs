@@ -9,6 +9,10 @@
 //!   (`system.email.delivery`). Without `--smtp-url` the outbox *is* the delivery: the message is
 //!   marked `outbox`, read on the console's Notifications page, and logged as a SUCCESS with
 //!   `debugData.transport` `outbox`.
+//! - Logged: one `system.email.delivery` event per message when its outcome is known: SUCCESS,
+//!   or FAILURE with reason `bounce` or `dropped`; `debugData.attempt` says which attempt it was.
+//!   An attempt that will be retried (server unreachable, a 4xx) is not an event, since it has no
+//!   outcome yet: it shows in the outbox (`attempts`, `lastError`) and the server's own log.
 //! - Bounced: an address the server refuses permanently goes on the bounce list and is dropped
 //!   from every later message until an administrator removes it
 //!   (`/api/v1/org/email/bounces`).

@@ -78,7 +78,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
 
     match &config.smtp_url {
         Some(url) => {
-            tracing::info!(%url, recipients = config.notify.len(), "notification email goes over SMTP")
+            tracing::info!(%url, notify = config.notify.len(), "notification email goes over SMTP")
         }
         None => tracing::info!("no --smtp-url: notification email stays in the console's outbox"),
     }

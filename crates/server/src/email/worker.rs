@@ -74,7 +74,10 @@ impl RetryPolicy {
 /// The running worker. It stops when the last clone is dropped (the router holds one, so it
 /// lives as long as the server).
 #[derive(Clone)]
-pub struct Running(#[allow(dead_code)] Arc<AbortOnDrop>);
+pub struct Running {
+    /// Held for its `Drop`, which stops the task.
+    _task: Arc<AbortOnDrop>,
+}
 
 struct AbortOnDrop(JoinHandle<()>);
 
@@ -96,7 +99,9 @@ pub fn start(state: &AppState) -> Option<Running> {
         .notifier()
         .map_or_else(|| Arc::new(Notify::new()), |n| n.wake_handle());
     let task = runtime.spawn(run(state.pipeline.clone(), state.config.clone(), wake));
-    Some(Running(Arc::new(AbortOnDrop(task))))
+    Some(Running {
+        _task: Arc::new(AbortOnDrop(task)),
+    })
 }
 
 #[derive(Debug, thiserror::Error)]
