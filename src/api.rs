@@ -14,6 +14,8 @@ use safeguard_rules::api::{
     AdminView, ApiTokenView, AppView, BACKGROUND_HEADER, CONSOLE_HEADER, ChangeRow,
     CreatedApiToken, ImportView, LogEvent, Me, NewAdmin, NewApiToken, Problem, RoadblockState,
     SafeguardsView, SignIn,
+    AppView, Bounce, BounceRemoval, BounceRemovalResult, ChangeRow, ImportView, LogEvent,
+    OutboxMessage, Problem, RoadblockState, SafeguardsView,
 };
 use safeguard_rules::validation::FieldError;
 use serde::de::DeserializeOwned;
@@ -341,4 +343,24 @@ pub async fn revoke_api_token(id: &str) -> Result<(), ApiError> {
     send(delete(&format!("/api-tokens/{id}")).build())
         .await
         .map(drop)
+/// Notification email, newest first, with where each message stands.
+pub async fn outbox(limit: u32, after: Option<&str>) -> Result<Page<OutboxMessage>, ApiError> {
+    let limit = limit.to_string();
+    let q = query(&[("limit", Some(&limit)), ("after", after)]);
+    page(get(&format!("/org/email/outbox{q}"))).await
+}
+
+/// The bounce list, newest first.
+pub async fn bounces(limit: u32, after: Option<&str>) -> Result<Page<Bounce>, ApiError> {
+    let limit = limit.to_string();
+    let q = query(&[("limit", Some(&limit)), ("after", after)]);
+    page(get(&format!("/org/email/bounces{q}"))).await
+}
+
+/// Takes addresses off the bounce list; the answer names each one removed or not found.
+pub async fn remove_bounces(addresses: Vec<String>) -> Result<BounceRemovalResult, ApiError> {
+    let request = post("/org/email/bounces/remove-list").json(&BounceRemoval {
+        email_addresses: addresses,
+    });
+    json(send(request).await?).await
 }

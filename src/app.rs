@@ -6,8 +6,9 @@ use crate::components::problem_view::ProblemView;
 use crate::loading::Loading;
 use crate::pages::{
     admins::Admins, api_tokens::ApiTokens, app_detail::AppDetail, applications::Applications,
-    dashboard::Dashboard, import_detail::ImportDetail, import_monitoring::ImportMonitoring,
-    safeguards::Safeguards, sign_in::SignIn, system_log::SystemLog,
+    bounce_list::BounceList, dashboard::Dashboard, import_detail::ImportDetail,
+    import_monitoring::ImportMonitoring, notifications::Notifications, safeguards::Safeguards,
+    sign_in::SignIn, system_log::SystemLog,
 };
 use crate::roadblock_watch::RoadblockWatch;
 use crate::session::{Session, SessionState};
@@ -34,6 +35,8 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/logs") view=SystemLog />
                     <Route path=path!("/settings/admins") view=Admins />
                     <Route path=path!("/settings/api-tokens") view=ApiTokens />
+                    <Route path=path!("/notifications") view=Notifications />
+                    <Route path=path!("/notifications/bounces") view=BounceList />
                     <Route path=path!("/*any") view=NotFound />
                 </ParentRoute>
             </Routes>
@@ -62,10 +65,12 @@ fn Shell() -> impl IntoView {
                     <A href="/imports">"Import Monitoring"</A>
                     <A href="/safeguards">"Safeguards"</A>
                     <A href="/logs">"System Log"</A>
+                    <A href="/notifications" exact=true>"Notifications"</A>
                     <span class="nav-group" role="group" aria-labelledby="nav-settings">
                         <span class="nav-group-label" id="nav-settings">"Settings:"</span>
                         <A href="/settings/admins">"Administrators"</A>
                         <A href="/settings/api-tokens">"API tokens"</A>
+                        <A href="/notifications/bounces">"Bounce List"</A>
                     </span>
                 </nav>
                 <UserMenu session />

@@ -26,6 +26,8 @@ async fn the_shell_mounts_with_its_navigation() {
         "System Log",
         "Administrators",
         "API tokens",
+        "Notifications",
+        "Bounce List",
     ] {
         assert!(text.contains(page), "navigation lacks {page}: {text}");
     }

@@ -12,8 +12,12 @@ use safeguard_rules::filter;
 const PAGE_SIZE: u32 = 50;
 
 /// Presets: (label, filter).
-pub const PRESETS: [(&str, &str); 5] = [
+pub const PRESETS: [(&str, &str); 6] = [
     ("Roadblocks", "eventType sw \"system.import.roadblock\""),
+    (
+        "Email delivery (roadblocks)",
+        "debugContext.debugData.category eq \"email.bulkAppUnassignmentAppLevelRoadblock\" or debugContext.debugData.category eq \"email.bulkAppUnassignmentOrgLevelRoadblock\"",
+    ),
     (
         "Roadblock emails, app level",
         "debugContext.debugData.category eq \"email.bulkAppUnassignmentAppLevelRoadblock\"",

@@ -4,6 +4,7 @@
 
 pub mod admins;
 pub mod apps;
+pub mod email;
 pub mod group_rules;
 pub mod imports;
 pub mod logs;
@@ -15,6 +16,9 @@ pub use admins::{
     NewApiToken, Role, SignIn,
 };
 pub use apps::{AppUserView, AppView, NewApp};
+pub use email::{
+    Bounce, BounceRemoval, BounceRemovalError, BounceRemovalResult, DeliveryStatus, OutboxMessage,
+};
 pub use group_rules::{GroupRuleView, NewGroupRule};
 pub use imports::{
     ChangeRow, ImportStatus, ImportView, Resolution, ResolvedBy, RoadblockState, SnapshotBody,

@@ -1,8 +1,15 @@
 //! The command line: `safeguard serve --listen ADDR --db PATH [--demo] [--console-dir DIR]
-//! [--max-body-bytes N] [--max-snapshot-rows N]`.
+//! [--max-body-bytes N] [--max-snapshot-rows N] [--smtp-url smtp://HOST:PORT] [--notify ADDRESS]...
+//! [--mail-from MAILBOX] [--public-url URL]`.
+//!
+//! Every value is checked here, so a mistyped address or URL stops the server at start with a
+//! clear message instead of failing the first email an hour later.
 
+use crate::email::SmtpUrl;
 use crate::limits::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_ROWS};
 use clap::{Parser, Subcommand};
+use lettre::Address;
+use lettre::message::Mailbox;
 use std::net::SocketAddr;
 use std::path::PathBuf;
 
@@ -47,4 +54,85 @@ pub struct ServeArgs {
     /// A console session unused for this many minutes ends.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub session_idle_minutes: u64,
+    /// Sends notification email through this SMTP server (plain SMTP, no TLS). Without it,
+    /// messages stay in the outbox that the console's Notifications page shows.
+    #[arg(long, value_name = "smtp://HOST:PORT")]
+    pub smtp_url: Option<SmtpUrl>,
+    /// Also tells this address of every roadblock, beside the super-administrators. Repeatable.
+    #[arg(long = "notify", value_name = "ADDRESS", value_parser = parse_address)]
+    pub notify: Vec<String>,
+    /// The sender of notification email [default: "Safeguard <safeguard@localhost>"].
+    #[arg(long, value_name = "MAILBOX")]
+    pub mail_from: Option<Mailbox>,
+    /// The console's address as administrators reach it, for links in email. Defaults to the
+    /// bound address, which is only right when administrators reach the server by it (not when
+    /// listening on 0.0.0.0 or behind a proxy).
+    #[arg(long, value_name = "URL", value_parser = parse_public_url)]
+    pub public_url: Option<String>,
+}
+
+/// A recipient address, as given (compared without case later).
+fn parse_address(text: &str) -> Result<String, String> {
+    let trimmed = text.trim();
+    trimmed
+        .parse::<Address>()
+        .map(|_| trimmed.to_owned())
+        .map_err(|e| format!("\"{text}\" is not an email address: {e}"))
+}
+
+fn parse_public_url(text: &str) -> Result<String, String> {
+    let url = text.trim().trim_end_matches('/');
+    let host = url
+        .strip_prefix("http://")
+        .or_else(|| url.strip_prefix("https://"))
+        .unwrap_or_default();
+    if host.is_empty() || host.contains(['?', '#', ' ']) {
+        return Err(format!(
+            "\"{text}\" is not an http:// or https:// URL such as https://safeguard.example.com"
+        ));
+    }
+    Ok(url.to_owned())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn serve(args: &[&str]) -> Result<ServeArgs, clap::Error> {
+        let mut all = vec!["safeguard", "serve", "--db", "x.db"];
+        all.extend_from_slice(args);
+        Cli::try_parse_from(all).map(|cli| match cli.command {
+            Command::Serve(args) => args,
+        })
+    }
+
+    #[test]
+    fn email_options_are_checked_at_start() {
+        let args = serve(&[
+            "--smtp-url",
+            "smtp://127.0.0.1:2525",
+            "--notify",
+            "ops@example.com",
+            "--notify",
+            " sec@example.com",
+            "--public-url",
+            "https://safeguard.example.com/",
+        ])
+        .unwrap();
+        assert_eq!(args.smtp_url, Some(SmtpUrl::new("127.0.0.1", 2525)));
+        assert_eq!(args.notify, ["ops@example.com", "sec@example.com"]);
+        assert_eq!(
+            args.public_url.as_deref(),
+            Some("https://safeguard.example.com")
+        );
+        for bad in [
+            &["--smtp-url", "smtps://mail:465"][..],
+            &["--notify", "not-an-address"],
+            &["--mail-from", "nobody"],
+            &["--public-url", "safeguard.example.com"],
+        ] {
+            let error = serve(bad).unwrap_err().to_string();
+            assert!(error.contains(bad[1]), "{error}");
+        }
+    }
 }

@@ -290,3 +290,143 @@ pub fn membership_removed(
         at,
     )
 }
+
+/// How the delivery of one message ended, for its `system.email.delivery` event.
+#[derive(Clone, Copy, Debug)]
+pub enum Delivery<'a> {
+    /// Accepted by the SMTP server; its reply.
+    Sent(&'a str),
+    /// No SMTP server is configured: kept in the outbox, which the console shows.
+    Outbox,
+    /// The SMTP server refused the address permanently; its reply.
+    Bounced(&'a str),
+    /// Not sent: the address is on the bounce list.
+    OnBounceList,
+    /// Not sent: every attempt failed; the last error.
+    RetriesExhausted(&'a str),
+    /// Not sent: the recipient cannot be an address; why.
+    Undeliverable(&'a str),
+}
+
+/// One delivery of a roadblock email: SUCCESS, or FAILURE with reason `bounce` (the server
+/// refused the address) or `dropped` (not sent: bounce list, retries ran out, not an address).
+pub fn email_delivery(
+    message: &safeguard_rules::api::OutboxMessage,
+    delivery: Delivery<'_>,
+    at: &str,
+) -> LogEvent {
+    let to = &message.recipient;
+    let mut debug = json!({
+        "category": message.category,
+        "recipient": to,
+        "importId": message.import_id,
+        "messageId": message.id,
+        "subject": message.subject,
+        "attempt": message.attempts,
+        "transport": if matches!(delivery, Delivery::Outbox) { "outbox" } else { "smtp" },
+    });
+    let failure = |reason: &str| LogOutcome {
+        result: "FAILURE".to_owned(),
+        reason: Some(reason.to_owned()),
+    };
+    let (severity, outcome, text, reply, dropped) = match delivery {
+        Delivery::Sent(reply) => (
+            "INFO",
+            success(),
+            format!("Email \"{}\" delivered to {to}", message.subject),
+            Some(("smtpReply", reply)),
+            None,
+        ),
+        Delivery::Outbox => (
+            "INFO",
+            success(),
+            format!(
+                "Email \"{}\" to {to} kept in the outbox: no SMTP server is configured",
+                message.subject
+            ),
+            None,
+            None,
+        ),
+        Delivery::Bounced(reply) => (
+            "WARN",
+            failure("bounce"),
+            format!(
+                "Email \"{}\" to {to} bounced: the mail server refused the address, which is now on the bounce list",
+                message.subject
+            ),
+            Some(("smtpReply", reply)),
+            None,
+        ),
+        Delivery::OnBounceList => (
+            "WARN",
+            failure("dropped"),
+            format!(
+                "Email \"{}\" to {to} dropped: the address is on the bounce list",
+                message.subject
+            ),
+            None,
+            Some("bounceList"),
+        ),
+        Delivery::RetriesExhausted(error) => (
+            "WARN",
+            failure("dropped"),
+            format!(
+                "Email \"{}\" to {to} dropped after {} attempts: {error}",
+                message.subject, message.attempts
+            ),
+            Some(("lastError", error)),
+            Some("retriesExhausted"),
+        ),
+        Delivery::Undeliverable(why) => (
+            "WARN",
+            failure("dropped"),
+            format!("Email \"{}\" to {to} dropped: {why}", message.subject),
+            None,
+            Some("invalidAddress"),
+        ),
+    };
+    if let Value::Object(map) = &mut debug {
+        if let Some((key, text)) = reply {
+            map.insert(key.to_owned(), json!(text));
+        }
+        if let Some(dropped) = dropped {
+            map.insert("dropReason".to_owned(), json!(dropped));
+        }
+    }
+    event(
+        "system.email.delivery",
+        severity,
+        text,
+        &Actor::system(),
+        vec![
+            target(
+                &message.import_id,
+                "Import",
+                &format!("Import from {}", message.app_name),
+            ),
+            target(to, "EmailAddress", to),
+        ],
+        outcome,
+        debug,
+        at,
+    )
+}
+
+/// An address taken off the bounce list by an administrator: it receives email again.
+pub fn bounce_removed(actor: &Actor, bounce: &safeguard_rules::api::Bounce, at: &str) -> LogEvent {
+    let address = &bounce.email_address;
+    event(
+        "system.email.bounce.remove",
+        "INFO",
+        format!("{address} removed from the email bounce list"),
+        actor,
+        vec![target(address, "EmailAddress", address)],
+        success(),
+        json!({
+            "emailAddress": address,
+            "addedAt": bounce.added_at,
+            "reason": bounce.reason,
+        }),
+        at,
+    )
+}

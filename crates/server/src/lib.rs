@@ -9,6 +9,8 @@
 //! - [`events`]: the System Log events; [`error`]: `AppError`, the problem answers.
 //! - [`limits`]: every bound on a request's input, and why; [`security_headers`]: the headers
 //!   every answer carries (the Content-Security-Policy and its peers).
+//! - [`email`]: roadblock email: queued with the roadblock, delivered in the background over
+//!   SMTP or kept in the outbox for the console; the bounce list.
 //! - [`demo`]: the demo org of `--demo`; [`cli`]: the command line.
 //!
 //! Tests drive the real router: [`app`] with an [`AppState`] over a SQLite file.
@@ -18,6 +20,7 @@ pub mod auth;
 pub mod cli;
 pub mod clock;
 pub mod demo;
+pub mod email;
 pub mod error;
 pub mod events;
 pub mod ids;
@@ -40,7 +43,11 @@ use tower_http::trace::TraceLayer;
 /// The whole server: the API, `/api/v1/openapi.json`, problem answers for unknown `/api` paths
 /// and wrong methods, and the console for every other path; every answer with the headers of
 /// [`security_headers`].
+///
+/// Also starts the email [`email::worker`], which runs as long as the router (or a clone of it)
+/// is alive. Build one router per state: two would deliver the same outbox twice.
 pub fn app(state: AppState) -> Router {
+    let worker = email::worker::start(&state);
     let (api, _document) = routes::api_router().split_for_parts();
     let limit = state.config.max_body_bytes;
     api.merge(routes::console::fallback(&state.config.console_dir))
@@ -50,6 +57,7 @@ pub fn app(state: AppState) -> Router {
             auth::guard::require,
         ))
         .layer(Extension(BodyLimit(limit)))
+        .layer(Extension(worker))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(security_headers::add))
         .layer(TraceLayer::new_for_http())

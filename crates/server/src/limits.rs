@@ -41,6 +41,10 @@ pub const MAX_GROUP_RULE_VALUE_CHARS: usize = SnapshotLimits::DEFAULT.max_attrib
 /// one transaction, so this bounds that transaction; real rules name a handful.
 pub const MAX_GROUP_RULE_APPS: usize = 100;
 
+/// Addresses one bounce-list remove-list request may name: 1,000, the most a list page shows, so
+/// "select all, remove" on the console always fits; it bounds the one transaction it runs in.
+pub const MAX_BOUNCE_REMOVALS: usize = 1000;
+
 /// The snapshot limits this server applies: the shared defaults, with the configured row limit.
 pub fn snapshot_limits(max_snapshot_rows: usize) -> SnapshotLimits {
     SnapshotLimits {

@@ -4,7 +4,9 @@ use clap::Parser;
 use safeguard_server::auth::bootstrap::{FirstAdmin, ensure_first_admin};
 use safeguard_server::cli::{Cli, Command, ServeArgs};
 use safeguard_server::clock::Clock;
+use safeguard_server::email::{Notifier, RetryPolicy};
 use safeguard_server::pipeline::Pipeline;
+use safeguard_server::state::default_mail_from;
 use safeguard_server::storage::Store;
 use safeguard_server::{AppState, Config, app, demo};
 use std::io::Write;
@@ -36,11 +38,32 @@ async fn main() -> ExitCode {
 }
 
 async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
+    // Bound first: the links in notification email name the address, and a roadblock can be
+    // queued while the database is recovered below.
+    let listener = tokio::net::TcpListener::bind(args.listen).await?;
+    let address = listener.local_addr()?;
+    let config = Config {
+        max_body_bytes: args.max_body_bytes,
+        max_snapshot_rows: args.max_snapshot_rows,
+        console_dir: args.console_dir,
+        smtp_url: args.smtp_url,
+        mail_from: args.mail_from.unwrap_or_else(default_mail_from),
+        notify: args.notify,
+        public_url: args
+            .public_url
+            .unwrap_or_else(|| format!("http://{address}")),
+        email_retry: RetryPolicy::default(),
+        admin_token: env_var("SAFEGUARD_ADMIN_TOKEN"),
+        session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
+        ..Config::default()
+    };
+    let notifier = Notifier::new(&config);
     let db = args.db.clone();
+    let demo = args.demo;
     let (pipeline, first_admin) = tokio::task::spawn_blocking(
         move || -> Result<(Pipeline, FirstAdmin), Box<dyn std::error::Error + Send + Sync>> {
             let store = Arc::new(Store::open(&db)?);
-            let pipeline = Pipeline::new(store, Clock::System);
+            let pipeline = Pipeline::new(store, Clock::System).with_notifier(notifier);
             let interrupted = pipeline.recover()?;
             if interrupted > 0 {
                 tracing::warn!(
@@ -48,7 +71,7 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                     "imports interrupted by the last stop were marked failed"
                 );
             }
-            if args.demo {
+            if demo {
                 demo::fill_if_empty(&pipeline)?;
             }
             let first = ensure_first_admin(
@@ -63,19 +86,13 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     .await?
     .map_err(|e| e.to_string())?;
 
-    let state = AppState::new(
-        pipeline,
-        Config {
-            max_body_bytes: args.max_body_bytes,
-            max_snapshot_rows: args.max_snapshot_rows,
-            console_dir: args.console_dir,
-            admin_token: env_var("SAFEGUARD_ADMIN_TOKEN"),
-            session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
-            ..Config::default()
-        },
-    );
-    let listener = tokio::net::TcpListener::bind(args.listen).await?;
-    let address = listener.local_addr()?;
+    match &config.smtp_url {
+        Some(url) => {
+            tracing::info!(%url, notify = config.notify.len(), "notification email goes over SMTP")
+        }
+        None => tracing::info!("no --smtp-url: notification email stays in the console's outbox"),
+    }
+    let state = AppState::new(pipeline, config);
     {
         let mut out = std::io::stdout().lock();
         match &first_admin {

@@ -20,6 +20,7 @@ use plan::{app_of, plan_now};
 
 use crate::actor::Actor;
 use crate::clock::Clock;
+use crate::email::Notifier;
 use crate::events;
 use crate::ids::new_id;
 use crate::storage::{Db, ImportRow, NewImport, StorageError, Store, Writer};
@@ -66,6 +67,9 @@ pub struct Pipeline {
     pub(crate) clock: Clock,
     /// Plans with more changes than this are applied after the answer.
     pub background_above: usize,
+    /// Who hears of a roadblock by email; `None` queues no email (the demo's made-up history,
+    /// benchmarks).
+    pub(crate) notifier: Option<Notifier>,
 }
 
 impl Pipeline {
@@ -74,7 +78,19 @@ impl Pipeline {
             store,
             clock,
             background_above: BACKGROUND_ABOVE,
+            notifier: None,
         }
+    }
+
+    /// Queues roadblock email through `notifier` from now on. Set it before [`Self::recover`],
+    /// whose draining can pause an import too.
+    pub fn with_notifier(mut self, notifier: Notifier) -> Self {
+        self.notifier = Some(notifier);
+        self
+    }
+
+    pub fn notifier(&self) -> Option<&Notifier> {
+        self.notifier.as_ref()
     }
 
     pub fn store(&self) -> &Store {
@@ -202,6 +218,11 @@ impl Pipeline {
             Verdict::Pause(roadblock) => {
                 row.status = ImportStatus::Paused;
                 db.append_event(&events::roadblock(actor, &row, &roadblock, &at))?;
+                // In this transaction: the email is queued if and only if the pause is recorded,
+                // and sending happens later, off the import's path.
+                if let Some(notifier) = &self.notifier {
+                    notifier.queue_roadblock(db, &row, &roadblock, &at)?;
+                }
                 row.roadblock = Some(roadblock);
                 db.save_import(&row)?;
                 tracing::warn!(import = %row.id, app = %row.app_name, "import paused by a safeguard");

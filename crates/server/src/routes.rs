@@ -6,6 +6,7 @@ pub mod admins;
 pub mod api_tokens;
 pub mod apps;
 pub mod console;
+pub mod email;
 pub mod extract;
 pub mod group_rules;
 pub mod imports;
@@ -37,6 +38,7 @@ use utoipa_axum::routes;
         (name = "group rules", description = "Attribute-based app assignment"),
         (name = "sign-in", description = "Console sessions and who is signed in"),
         (name = "administrators", description = "Administrators and their API tokens"),
+        (name = "email", description = "Roadblock notification email: the outbox and the bounce list"),
         (name = "meta", description = "This document"),
     ),
     modifiers(&Credentials)
@@ -100,5 +102,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(admins::list_admins, admins::create_admin))
         .routes(routes!(api_tokens::list_tokens, api_tokens::create_token))
         .routes(routes!(api_tokens::revoke_token))
+        .routes(routes!(email::list_outbox))
+        .routes(routes!(email::list_bounces))
+        .routes(routes!(email::remove_bounces))
         .routes(routes!(openapi::openapi_json))
 }

@@ -1,9 +1,12 @@
 //! What every handler shares: the pipeline (and through it the store and the clock) and the
 //! server's configuration.
 
+use crate::email::{RetryPolicy, SmtpUrl};
 use crate::error::AppError;
 use crate::pipeline::{Pipeline, PipelineError};
 use crate::storage::{Db, Store};
+use lettre::Address;
+use lettre::message::Mailbox;
 use safeguard_rules::api::ImportView;
 use std::path::PathBuf;
 use std::sync::Arc;
@@ -32,6 +35,18 @@ pub struct Config {
     pub session_idle: Duration,
     /// How failed sign-ins slow down and lock.
     pub throttle: ThrottlePolicy,
+    /// Where notification email is sent (`--smtp-url`); without one it stays in the outbox,
+    /// which the console shows.
+    pub smtp_url: Option<SmtpUrl>,
+    /// The sender of notification email (`--mail-from`).
+    pub mail_from: Mailbox,
+    /// Who hears of a roadblock besides the super-administrators (`--notify`).
+    pub notify: Vec<String>,
+    /// The console's address as administrators reach it, for the links in email
+    /// (`--public-url`, else the address the server bound).
+    pub public_url: String,
+    /// Retries of email the SMTP server cannot take now.
+    pub email_retry: RetryPolicy,
 }
 
 impl Default for Config {
@@ -43,8 +58,22 @@ impl Default for Config {
             admin_token: None,
             session_idle: DEFAULT_SESSION_IDLE,
             throttle: ThrottlePolicy::default(),
+            smtp_url: None,
+            mail_from: default_mail_from(),
+            notify: Vec::new(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            email_retry: RetryPolicy::default(),
         }
     }
+}
+
+/// `Safeguard <safeguard@localhost>`: what `--mail-from` is unless given.
+pub fn default_mail_from() -> Mailbox {
+    Mailbox::new(
+        Some("Safeguard".to_owned()),
+        // A fixed, valid address: nothing to check.
+        Address::new_dangerous("safeguard", "localhost"),
+    )
 }
 
 impl Config {

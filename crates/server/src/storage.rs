@@ -12,8 +12,10 @@
 
 mod admins;
 mod apps;
+mod bounces;
 mod group_rules;
 mod imports;
+mod outbox;
 mod plans;
 mod schema;
 mod settings;
@@ -22,6 +24,7 @@ mod users;
 
 pub use admins::{StoredAdmin, fold_email};
 pub use imports::{ImportFilter, ImportRow, NewImport};
+pub use outbox::NewMessage;
 pub use plans::{ChangeFilter, StoredChange};
 pub use system_log::EventQuery;
 pub use users::Org;

@@ -25,6 +25,9 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/logs"),
     ("get", "/api/v1/group-rules"),
     ("post", "/api/v1/group-rules"),
+    ("get", "/api/v1/org/email/outbox"),
+    ("get", "/api/v1/org/email/bounces"),
+    ("post", "/api/v1/org/email/bounces/remove-list"),
     ("get", "/api/v1/openapi.json"),
     ("post", "/api/v1/sessions"),
     ("delete", "/api/v1/sessions/current"),
@@ -70,6 +73,10 @@ async fn the_document_is_openapi_3_1_and_lists_exactly_the_served_routes() {
         "LogEvent",
         "ChangeRow",
         "RoadblockState",
+        "OutboxMessage",
+        "Bounce",
+        "BounceRemoval",
+        "BounceRemovalResult",
     ] {
         assert!(
             document["components"]["schemas"].get(schema).is_some(),

@@ -5,11 +5,14 @@
 // A test harness: a failed step should panic where it happened.
 #![allow(clippy::unwrap_used)]
 
+pub mod smtp;
+
 use axum::Router;
 use axum::body::{Body, Bytes};
 use axum::http::{HeaderMap, Method, Request, StatusCode, header};
 use http_body_util::BodyExt;
 use safeguard_server::clock::Clock;
+use safeguard_server::email::{Notifier, RetryPolicy};
 use safeguard_server::pipeline::Pipeline;
 use safeguard_server::storage::Store;
 use safeguard_server::{AppState, Config, app};
@@ -326,6 +329,28 @@ impl Builder {
         self
     }
 
+    /// Sends notification email to this SMTP server (`smtp://127.0.0.1:PORT`).
+    pub fn smtp(mut self, url: &str) -> Self {
+        self.config.smtp_url = Some(url.parse().unwrap());
+        self
+    }
+
+    /// Tells these addresses of every roadblock (`--notify`).
+    pub fn notify(mut self, addresses: &[&str]) -> Self {
+        self.config.notify = addresses.iter().map(|a| (*a).to_owned()).collect();
+        self
+    }
+
+    pub fn public_url(mut self, url: &str) -> Self {
+        self.config.public_url = url.to_owned();
+        self
+    }
+
+    pub fn email_retry(mut self, policy: RetryPolicy) -> Self {
+        self.config.email_retry = policy;
+        self
+    }
+
     pub fn background_above(mut self, n: usize) -> Self {
         self.background_above = Some(n);
         self
@@ -340,7 +365,8 @@ impl Builder {
     pub fn build_in(self, dir: TempDir) -> TestApp {
         let path = self.db.unwrap_or_else(|| dir.path().join("safeguard.db"));
         let store = Arc::new(Store::open(&path).unwrap());
-        let mut pipeline = Pipeline::new(store, Clock::System);
+        let mut pipeline =
+            Pipeline::new(store, Clock::System).with_notifier(Notifier::new(&self.config));
         if let Some(n) = self.background_above {
             pipeline.background_above = n;
         }

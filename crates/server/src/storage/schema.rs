@@ -6,7 +6,7 @@ use super::{Result, StorageError};
 use rusqlite::{Connection, OptionalExtension};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_ADMINS];
+const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_ADMINS, V3_EMAIL];
 
 const V1_INITIAL: &str = r#"
 CREATE TABLE settings (
@@ -162,6 +162,40 @@ CREATE TABLE api_tokens (
     created_at TEXT NOT NULL,
     last_used_at TEXT,
     revoked_at TEXT
+);
+"#;
+
+/// Roadblock notification email: the outbox and the bounce list.
+const V3_EMAIL: &str = r#"
+-- One row per message per recipient. Written in the transaction that records its cause (the
+-- roadblock), so a message is never lost and never sent for a change that rolled back; the
+-- background worker delivers it and records each outcome here.
+CREATE TABLE email_outbox (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    import_id TEXT NOT NULL REFERENCES imports (id),
+    app_name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'outbox', 'failed', 'dropped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+);
+CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE status = 'pending';
+
+-- Addresses an SMTP server refused permanently: they get nothing until an administrator
+-- removes them. `address_folded` is the address compared without case.
+CREATE TABLE email_bounces (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    address TEXT NOT NULL,
+    address_folded TEXT NOT NULL UNIQUE,
+    added_at TEXT NOT NULL,
+    reason TEXT NOT NULL
 );
 "#;
 

@@ -1,0 +1,186 @@
+//! The text of the roadblock email: a pure function of the paused import, so what administrators
+//! read is tested without a server.
+
+use safeguard_rules::api::email::ROADBLOCK_SUBJECT;
+use safeguard_rules::evaluator::{LimitCheck, Roadblock, Scope};
+
+/// A plain-text email.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Email {
+    pub subject: String,
+    pub body: String,
+}
+
+/// The link to an import in the console (the console's route `/imports/:id`).
+pub fn import_link(public_url: &str, import_id: &str) -> String {
+    format!("{}/imports/{import_id}", public_url.trim_end_matches('/'))
+}
+
+/// "High number of app unassignments": which app's import is paused, by which safeguard, the
+/// counts against the limit (every exceeded limit, the cause first), and the link to review it.
+pub fn roadblock(
+    app_name: &str,
+    import_id: &str,
+    roadblock: &Roadblock,
+    public_url: &str,
+) -> Email {
+    let cause = &roadblock.cause;
+    let mut body = String::new();
+    body.push_str(&format!(
+        "An import from {app_name} was paused by the {} safeguard: it would unassign more users \
+         than the safeguard allows. Nothing of it has been applied, and every import started \
+         until an administrator resolves it waits in a queue.\n\n",
+        level(cause.scope)
+    ));
+    body.push_str(&format!("App: {app_name}\n"));
+    body.push_str(&format!(
+        "Safeguard: {}, limit {} % of {}\n",
+        level(cause.scope),
+        cause.percent,
+        match cause.scope {
+            Scope::App => "an app's users",
+            Scope::Org => "the org's users",
+        }
+    ));
+    body.push_str(&format!("Exceeded: {}\n", limit_line(cause)));
+    for other in roadblock.exceeded.iter().filter(|c| *c != cause) {
+        body.push_str(&format!("Also exceeded: {}\n", limit_line(other)));
+    }
+    body.push_str(&format!("Import: {import_id}\n\n"));
+    body.push_str(
+        "Review the planned changes, then choose \"Resume All Imports\" or \"Cancel the \
+         Affected Import and Resume Other Imports\":\n",
+    );
+    body.push_str(&import_link(public_url, import_id));
+    body.push('\n');
+    Email {
+        subject: ROADBLOCK_SUBJECT.to_owned(),
+        body,
+    }
+}
+
+fn level(scope: Scope) -> &'static str {
+    match scope {
+        Scope::App => "app-level",
+        Scope::Org => "org-level",
+    }
+}
+
+/// `app Slack: 60 unassignments of 100 users (60.0 %), over the app-level limit of 20 (20 %)`.
+fn limit_line(check: &LimitCheck) -> String {
+    let place = match (check.scope, check.app_name.as_deref()) {
+        (Scope::App, Some(name)) => format!("app {name}"),
+        (Scope::App, None) => "an app".to_owned(),
+        (Scope::Org, _) => "the org".to_owned(),
+    };
+    let share = if check.population == 0 {
+        String::new()
+    } else {
+        format!(
+            " ({:.1} %)",
+            check.unassignments as f64 * 100.0 / check.population as f64
+        )
+    };
+    format!(
+        "{place}: {} unassignments of {} users{share}, over the {} limit of {} ({} %)",
+        check.unassignments,
+        check.population,
+        level(check.scope),
+        check.limit,
+        check.percent
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use safeguard_rules::AppId;
+
+    fn app_check(name: &str, unassignments: u64) -> LimitCheck {
+        LimitCheck {
+            scope: Scope::App,
+            app_id: Some(AppId(format!("app_{name}"))),
+            app_name: Some(name.to_owned()),
+            percent: 20,
+            population: 100,
+            limit: 20,
+            unassignments,
+        }
+    }
+
+    #[test]
+    fn an_app_level_roadblock_names_the_app_the_counts_the_limit_and_the_link() {
+        let cause = app_check("Slack", 60);
+        let org = LimitCheck {
+            scope: Scope::Org,
+            app_id: None,
+            app_name: None,
+            percent: 25,
+            population: 400,
+            limit: 100,
+            unassignments: 130,
+        };
+        let email = roadblock(
+            "Workday",
+            "imp_1",
+            &Roadblock {
+                cause: cause.clone(),
+                exceeded: vec![cause, org],
+            },
+            "http://console.example:8080/",
+        );
+        assert_eq!(email.subject, "High number of app unassignments");
+        assert!(
+            email
+                .body
+                .starts_with("An import from Workday was paused by the app-level safeguard")
+        );
+        assert!(email.body.contains("App: Workday\n"));
+        assert!(
+            email
+                .body
+                .contains("Safeguard: app-level, limit 20 % of an app's users\n")
+        );
+        assert!(email.body.contains(
+            "Exceeded: app Slack: 60 unassignments of 100 users (60.0 %), over the app-level limit of 20 (20 %)\n"
+        ));
+        assert!(email.body.contains(
+            "Also exceeded: the org: 130 unassignments of 400 users (32.5 %), over the org-level limit of 100 (25 %)\n"
+        ));
+        assert_eq!(email.body.matches("Exceeded: ").count(), 1);
+        assert!(email.body.contains("Import: imp_1\n"));
+        assert!(
+            email
+                .body
+                .ends_with("\nhttp://console.example:8080/imports/imp_1\n")
+        );
+    }
+
+    #[test]
+    fn an_org_level_roadblock_says_so() {
+        let cause = LimitCheck {
+            scope: Scope::Org,
+            app_id: None,
+            app_name: None,
+            percent: 10,
+            population: 0,
+            limit: 0,
+            unassignments: 3,
+        };
+        let email = roadblock(
+            "HR",
+            "imp_2",
+            &Roadblock {
+                cause: cause.clone(),
+                exceeded: vec![cause],
+            },
+            "http://h",
+        );
+        assert!(email.body.contains("paused by the org-level safeguard"));
+        assert!(email.body.contains("limit 10 % of the org's users"));
+        assert!(email.body.contains(
+            "Exceeded: the org: 3 unassignments of 0 users, over the org-level limit of 0 (10 %)"
+        ));
+        assert!(!email.body.contains("Also exceeded"));
+    }
+}
