@@ -11,11 +11,9 @@
 use crate::sign_in_redirect;
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use safeguard_rules::api::{
-    AdminView, ApiTokenView, AppView, BACKGROUND_HEADER, CONSOLE_HEADER, ChangeRow,
-    CreatedApiToken, ImportView, LogEvent, Me, NewAdmin, NewApiToken, Problem, RoadblockState,
-    SafeguardsView, SignIn,
-    AppView, Bounce, BounceRemoval, BounceRemovalResult, ChangeRow, ImportView, LogEvent,
-    OutboxMessage, Problem, RoadblockState, SafeguardsView,
+    AdminView, ApiTokenView, AppView, BACKGROUND_HEADER, Bounce, BounceRemoval,
+    BounceRemovalResult, CONSOLE_HEADER, ChangeRow, CreatedApiToken, ImportView, LogEvent, Me,
+    NewAdmin, NewApiToken, OutboxMessage, Problem, RoadblockState, SafeguardsView, SignIn,
 };
 use safeguard_rules::validation::FieldError;
 use serde::de::DeserializeOwned;
@@ -343,6 +341,8 @@ pub async fn revoke_api_token(id: &str) -> Result<(), ApiError> {
     send(delete(&format!("/api-tokens/{id}")).build())
         .await
         .map(drop)
+}
+
 /// Notification email, newest first, with where each message stands.
 pub async fn outbox(limit: u32, after: Option<&str>) -> Result<Page<OutboxMessage>, ApiError> {
     let limit = limit.to_string();

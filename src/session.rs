@@ -117,4 +117,6 @@ pub mod reasons {
         "Read-only administrators can't start imports; a dry run is fine.";
     pub const ADD_ADMIN: &str = "Read-only administrators can't add administrators.";
     pub const API_TOKENS: &str = "Read-only administrators can't create or revoke API tokens.";
+    pub const BOUNCES: &str =
+        "Read-only administrators can't remove addresses from the bounce list.";
 }

@@ -3,8 +3,10 @@
 
 use crate::api::{self, Page};
 use crate::components::problem_view::ProblemView;
+use crate::components::read_only_note::ReadOnlyNote;
 use crate::format;
 use crate::loading::Loading;
+use crate::session::{can_change, reasons};
 use leptos::prelude::*;
 use safeguard_rules::api::{Bounce, BounceRemovalResult};
 use std::collections::BTreeSet;
@@ -29,6 +31,7 @@ pub fn BounceList() -> impl IntoView {
             bounces.refetch();
         }
     });
+    let can = can_change();
     view! {
         <h1>"Bounce list"</h1>
         <p class="muted">"A mail server refused these addresses permanently. They receive no notification until removed; remove an address once its mailbox works again."</p>
@@ -36,7 +39,9 @@ pub fn BounceList() -> impl IntoView {
             <button
                 class="primary"
                 data-testid="remove-bounces"
-                disabled=move || selected.with(BTreeSet::is_empty) || remove.pending().get()
+                disabled=move || !can.get() || selected.with(BTreeSet::is_empty) || remove.pending().get()
+                title=move || (!can.get()).then_some(reasons::BOUNCES)
+                aria-describedby="bounces-read-only"
                 on:click=move |_| { remove.dispatch(selected.get_untracked().into_iter().collect()); }
             >
                 {move || match selected.with(BTreeSet::len) {
@@ -45,6 +50,7 @@ pub fn BounceList() -> impl IntoView {
                 }}
             </button>
         </div>
+        <ReadOnlyNote id="bounces-read-only" reason=reasons::BOUNCES />
         {move || remove.value().get().map(|result| match result {
             Ok(result) => view! { <RemovalResult result /> }.into_any(),
             Err(error) => view! { <ProblemView error /> }.into_any(),
