@@ -258,8 +258,14 @@ pub fn fill_if_empty(pipeline: &Pipeline) -> Result<bool, PipelineError> {
     }
     let now = OffsetDateTime::now_utc();
     let clock = Clock::manual(now - Duration::days(14));
+    // The demo's imports run on their own clock, but tell of their roadblock like any other: its
+    // email waits in the outbox (or goes out over --smtp-url) for the demo's administrators.
+    let mut demo_pipeline = Pipeline::new(pipeline.store.clone(), clock);
+    if let Some(notifier) = pipeline.notifier() {
+        demo_pipeline = demo_pipeline.with_notifier(notifier.clone());
+    }
     let mut demo = Demo {
-        pipeline: Pipeline::new(pipeline.store.clone(), clock),
+        pipeline: demo_pipeline,
         rng: Lcg(0x5AFE_6A2D),
         people: Vec::new(),
         employed: vec![false; PEOPLE],
@@ -270,8 +276,9 @@ pub fn fill_if_empty(pipeline: &Pipeline) -> Result<bool, PipelineError> {
     demo.create_apps()?;
     demo.initial_imports()?;
     demo.history(now - Duration::hours(20))?;
-    demo.roadblock(now)?;
+    // Before the roadblock, so they are told of it.
     add_admins(pipeline)?;
+    demo.roadblock(now)?;
     tracing::info!("demo org created");
     Ok(true)
 }

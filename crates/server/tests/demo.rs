@@ -56,6 +56,28 @@ async fn the_demo_org_has_history_and_a_standing_roadblock() {
         "about a quarter of Workday: {share} %"
     );
 
+    // The demo's two administrators, and the roadblock's email for the super-administrator in
+    // the outbox (there is no SMTP server).
+    let admins = app.get("/api/v1/admins").await.json();
+    let roles: Vec<(&str, &str)> = admins
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|a| (a["email"].as_str().unwrap(), a["role"].as_str().unwrap()))
+        .collect();
+    assert!(roles.contains(&("admin@demo.safeguard.test", "SUPER_ADMIN")));
+    assert!(roles.contains(&("auditor@demo.safeguard.test", "READ_ONLY_ADMIN")));
+    let outbox = app.get("/api/v1/org/email/outbox").await.json();
+    let roadblock_id = roadblock["import"]["id"].clone();
+    let told: Vec<&str> = outbox
+        .as_array()
+        .unwrap()
+        .iter()
+        .filter(|m| m["importId"] == roadblock_id)
+        .map(|m| m["recipient"].as_str().unwrap())
+        .collect();
+    assert_eq!(told, ["admin@demo.safeguard.test"]);
+
     let completed = app
         .get("/api/v1/imports?status=completed&limit=1000")
         .await
