@@ -62,7 +62,10 @@ async fn the_roadblock_email_is_on_the_notifications_page_and_the_bounce_list_is
 async fn a_read_only_administrator_cannot_remove_bounced_addresses() {
     let server = Server::start(true).await.unwrap();
     let browser = Browser::start().await.unwrap();
-    browser.sign_in(&server, DEMO_READ_ONLY_ADMIN).await.unwrap();
+    browser
+        .sign_in(&server, DEMO_READ_ONLY_ADMIN)
+        .await
+        .unwrap();
     let client = &browser.client;
     client
         .goto(&format!("{}/notifications/bounces", server.url))
