@@ -147,6 +147,7 @@ pub async fn sign_in(
         email: admin.email.clone(),
         role: admin.role,
     };
+    let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
     let actor = crate::auth::Principal {
         id: admin.id,
         email: admin.email,
@@ -157,8 +158,11 @@ pub async fn sign_in(
     state
         .blocking(move |pipeline| {
             let at = pipeline.clock().stamp();
+            let now = guard::now_secs();
             pipeline.store().writer().transaction(|db| {
-                db.insert_session(&hash, &actor.id, &at, guard::now_secs())?;
+                // Sessions that ended by idling are forgotten here, so the table stays small.
+                db.delete_idle_sessions(now.saturating_sub(idle))?;
+                db.insert_session(&hash, &actor.id, &at, now)?;
                 db.append_event(&access::session_started(&actor, &client, &at))?;
                 Ok::<_, AppError>(())
             })
