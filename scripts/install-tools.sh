@@ -46,6 +46,13 @@ if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
   (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION")
 fi
 
+# Minifies the console's scripts in a release build (scripts/split-wasm.sh).
+if [ ! -x "$TOOLS_DIR/node_modules/.bin/terser" ]; then
+  say "installing terser $TERSER_VERSION into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund "terser@$TERSER_VERSION")
+fi
+
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   say "installing chromium and chromedriver"
   if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi

@@ -17,6 +17,8 @@
 #   3. `__wasm_split.js` and the page modules go to `wasm-split-<hash>/`, named by a hash of
 #      their content like Trunk's other files, so a cached one never meets another build;
 #   4. index.html's integrity hashes are brought up to date, and the split loader is preloaded.
+#
+# In a release build the two scripts are minified (terser) and every module is optimised.
 set -euo pipefail
 
 dir="${TRUNK_STAGING_DIR:?run by trunk as a post_build hook}"
@@ -46,15 +48,33 @@ features=(--enable-bulk-memory --enable-nontrapping-float-to-int --enable-sign-e
   --enable-mutable-globals --enable-reference-types --enable-multivalue)
 optimise() { # in, out
   if [[ "$profile" == release ]]; then
-    wasm-opt -Oz "${features[@]}" "$1" -o "$2"
+    # -Oz, then flattening and re-looping the control flow and -Oz twice more: 2 KB (gzip)
+    # less than -Oz alone on the main module (BENCHMARKS.md).
+    wasm-opt -Oz --flatten --rereloop -Oz -Oz --strip-producers --strip-target-features \
+      "${features[@]}" "$1" -o "$2"
   else
     cp "$1" "$2"
   fi
 }
+# In a release build the scripts are minified too (terser, scripts/install-tools.sh).
+minify() { # file, in place
+  if [[ "$profile" == release ]]; then
+    terser "$1" --module --compress --mangle --output "$1.min"
+    mv "$1.min" "$1"
+  fi
+}
 
+# The main module's script imports the split loader, which imports it back (`initSync`): both
+# `from`s change for the loader's folder. Only the `from`s: the keys of the wasm's import object
+# stay the names the module asks for.
 lazy="$work/lazy"
 mkdir -p "$lazy"
 cp "$work/split/__wasm_split.js" "$lazy/"
+STEM="$stem" perl -0777 -i -pe 's{(\bfrom\s*["\x27])\./\Q$ENV{STEM}\E\.js(["\x27])}{$1../$ENV{STEM}.js$2}g' \
+  "$lazy/__wasm_split.js"
+grep -q "from \"\.\./$stem\.js\"" "$lazy/__wasm_split.js" ||
+  { echo "split-wasm: __wasm_split.js does not import ../$stem.js" >&2; exit 1; }
+minify "$lazy/__wasm_split.js"
 for module in "$work"/split/*.wasm; do
   name="$(basename "$module")"
   [[ "$name" == "$stem.wasm" ]] && continue
@@ -63,18 +83,14 @@ done
 hash="$(cat "$lazy"/* | sha256sum | cut -c1-16)"
 folder="wasm-split-$hash"
 
-# The main module's JavaScript imports the split loader, which imports it back (`initSync`).
-# Only the `from` of the imports moves: the keys of the wasm's import object stay the names the
-# module asks for.
 FOLDER="$folder" perl -0777 -i -pe 's{(\bfrom\s*["\x27])\./__wasm_split\.js(["\x27])}{$1./$ENV{FOLDER}/__wasm_split.js$2}g' \
   "$work/bindgen/$stem.js"
-STEM="$stem" perl -0777 -i -pe 's{(\bfrom\s*["\x27])\./\Q$ENV{STEM}\E\.js(["\x27])}{$1../$ENV{STEM}.js$2}g' \
-  "$lazy/__wasm_split.js"
 if grep -Eq "from *[\"']\./__wasm_split\.js" "$work/bindgen/$stem.js" ||
-  ! grep -q "from \"\.\./$stem\.js\"" "$lazy/__wasm_split.js"; then
-  echo "split-wasm: the imports between the main script and __wasm_split.js were not moved" >&2
+  ! grep -q "/$folder/__wasm_split\.js" "$work/bindgen/$stem.js"; then
+  echo "split-wasm: the main script's import of __wasm_split.js was not moved" >&2
   exit 1
 fi
+minify "$work/bindgen/$stem.js"
 
 optimise "$work/bindgen/${stem}_bg.wasm" "$dir/${stem}_bg.wasm"
 cp "$work/bindgen/$stem.js" "$dir/$stem.js"
