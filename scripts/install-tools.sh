@@ -7,6 +7,8 @@ set -euo pipefail
 TRUNK_VERSION=0.21.14
 WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
+WASM_SPLIT_VERSION=0.2.4
+TERSER_VERSION=5
 TOOLS_DIR="${SAFEGUARD_TOOLS_DIR:-$HOME/.cache/safeguard-tools}"
 
 say() { printf '[install-tools] %s\n' "$*" >&2; }
@@ -31,10 +33,24 @@ if ! have_version wasm-bindgen "$WASM_BINDGEN_VERSION" || ! command -v wasm-bind
   cargo install wasm-bindgen-cli --version "$WASM_BINDGEN_VERSION" --force
 fi
 
+# The console's post-build hook splits its wasm (scripts/split-wasm.sh). The split must match the
+# `wasm_split_helpers` crate Leptos uses (Cargo.lock), hence the pinned version.
+if ! cargo install --list | grep -q "^wasm_split_cli_support v$WASM_SPLIT_VERSION:"; then
+  say "installing wasm-split-cli (wasm_split_cli_support $WASM_SPLIT_VERSION)"
+  cargo install --locked wasm_split_cli_support --version "$WASM_SPLIT_VERSION" --features build-binary
+fi
+
 if [ ! -x "$TOOLS_DIR/node_modules/.bin/wasm-opt" ]; then
   say "installing binaryen $BINARYEN_VERSION (wasm-opt) into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund "binaryen@$BINARYEN_VERSION")
+fi
+
+# Minifies the console's scripts in a release build (scripts/split-wasm.sh).
+if [ ! -x "$TOOLS_DIR/node_modules/.bin/terser" ]; then
+  say "installing terser $TERSER_VERSION into $TOOLS_DIR"
+  mkdir -p "$TOOLS_DIR"
+  (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund "terser@$TERSER_VERSION")
 fi
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then

@@ -131,11 +131,22 @@ async fn send(request: Result<Request, gloo_net::Error>) -> Result<Response, Api
     result
 }
 
-async fn json<T: DeserializeOwned>(response: Response) -> Result<T, ApiError> {
+/// The body of an answer, as text. Reading it is the same for every type of answer, so it is
+/// not generic: one copy of this future serves every call, and only [`decode`] is per type.
+async fn text(response: Response) -> Result<String, ApiError> {
     response
-        .json::<T>()
+        .text()
         .await
         .map_err(|e| ApiError::Decode(e.to_string()))
+}
+
+/// [`send`], and the body of its answer.
+async fn body(request: Result<Request, gloo_net::Error>) -> Result<String, ApiError> {
+    text(send(request).await?).await
+}
+
+fn decode<T: DeserializeOwned>(text: &str) -> Result<T, ApiError> {
+    serde_json::from_str(text).map_err(|e| ApiError::Decode(e.to_string()))
 }
 
 /// Every request starts here, so every request carries the console's header.
@@ -174,7 +185,7 @@ async fn page<T: DeserializeOwned>(request: RequestBuilder) -> Result<Page<T>, A
     let response = send(request.build()).await?;
     let next = next_cursor(response.headers().get("link"));
     Ok(Page {
-        items: json(response).await?,
+        items: decode(&text(response).await?)?,
         next,
     })
 }
@@ -196,21 +207,21 @@ pub fn query(params: &[(&str, Option<&str>)]) -> String {
 }
 
 pub async fn safeguards() -> Result<SafeguardsView, ApiError> {
-    json(send(get("/safeguards").build()).await?).await
+    decode(&body(get("/safeguards").build()).await?)
 }
 
 pub async fn save_safeguards(settings: &SafeguardsView) -> Result<SafeguardsView, ApiError> {
     let request = request(Method::PUT, "/safeguards").json(settings);
-    json(send(request).await?).await
+    decode(&body(request).await?)
 }
 
 pub async fn apps() -> Result<Vec<AppView>, ApiError> {
-    json(send(get("/apps").build()).await?).await
+    decode(&body(get("/apps").build()).await?)
 }
 
 pub async fn app(id: &str) -> Result<AppView, ApiError> {
     let path = format!("/apps/{}", js_sys::encode_uri_component(id));
-    json(send(get(&path).build()).await?).await
+    decode(&body(get(&path).build()).await?)
 }
 
 pub async fn imports(
@@ -231,7 +242,7 @@ pub async fn imports(
 
 pub async fn import(id: &str) -> Result<ImportView, ApiError> {
     let path = format!("/imports/{}", js_sys::encode_uri_component(id));
-    json(send(get(&path).build()).await?).await
+    decode(&body(get(&path).build()).await?)
 }
 
 pub async fn changes(
@@ -256,24 +267,24 @@ pub fn changes_csv_url(import_id: &str, kind: Option<&str>) -> String {
 }
 
 pub async fn roadblock() -> Result<RoadblockState, ApiError> {
-    json(send(get("/roadblock").build()).await?).await
+    decode(&body(get("/roadblock").build()).await?)
 }
 
 /// [`roadblock`], asked by the console itself (the banner's polling): it does not count as the
 /// administrator's activity, so an unattended console's session still ends when idle.
 pub async fn roadblock_in_background() -> Result<RoadblockState, ApiError> {
     let request = get("/roadblock").header(BACKGROUND_HEADER, "1");
-    json(send(request.build()).await?).await
+    decode(&body(request.build()).await?)
 }
 
 pub async fn resume(import_id: &str) -> Result<ImportView, ApiError> {
     let id = js_sys::encode_uri_component(import_id);
-    json(send(post(&format!("/imports/{id}/resume")).build()).await?).await
+    decode(&body(post(&format!("/imports/{id}/resume")).build()).await?)
 }
 
 pub async fn cancel(import_id: &str) -> Result<ImportView, ApiError> {
     let id = js_sys::encode_uri_component(import_id);
-    json(send(post(&format!("/imports/{id}/cancel")).build()).await?).await
+    decode(&body(post(&format!("/imports/{id}/cancel")).build()).await?)
 }
 
 /// Uploads a CSV snapshot; with `dry_run` the server only plans and checks it.
@@ -283,7 +294,7 @@ pub async fn import_csv(app_id: &str, csv: String, dry_run: bool) -> Result<Impo
     let request = post(&format!("/apps/{id}/imports{q}"))
         .header("Content-Type", "text/csv")
         .body(csv);
-    json(send(request).await?).await
+    decode(&body(request).await?)
 }
 
 pub async fn logs(
@@ -307,7 +318,7 @@ pub async fn logs(
 /// Signs in: the server sets the session cookie. A wrong email or password answers 401 and too
 /// many failures 429, both with a detail to show, so this one does not go to the sign-in page.
 pub async fn sign_in(credentials: &SignIn) -> Result<Me, ApiError> {
-    json(answer(post("/sessions").json(credentials)).await?).await
+    decode(&text(answer(post("/sessions").json(credentials)).await?).await?)
 }
 
 pub async fn sign_out() -> Result<(), ApiError> {
@@ -316,24 +327,24 @@ pub async fn sign_out() -> Result<(), ApiError> {
 
 /// Who is signed in; a 401 when nobody is.
 pub async fn me() -> Result<Me, ApiError> {
-    json(send(get("/users/me").build()).await?).await
+    decode(&body(get("/users/me").build()).await?)
 }
 
 pub async fn admins() -> Result<Vec<AdminView>, ApiError> {
-    json(send(get("/admins").build()).await?).await
+    decode(&body(get("/admins").build()).await?)
 }
 
 pub async fn create_admin(admin: &NewAdmin) -> Result<AdminView, ApiError> {
-    json(send(post("/admins").json(admin)).await?).await
+    decode(&body(post("/admins").json(admin)).await?)
 }
 
 pub async fn api_tokens() -> Result<Vec<ApiTokenView>, ApiError> {
-    json(send(get("/api-tokens").build()).await?).await
+    decode(&body(get("/api-tokens").build()).await?)
 }
 
 /// Creates a token; the answer holds the token itself, which no later answer shows again.
 pub async fn create_api_token(token: &NewApiToken) -> Result<CreatedApiToken, ApiError> {
-    json(send(post("/api-tokens").json(token)).await?).await
+    decode(&body(post("/api-tokens").json(token)).await?)
 }
 
 pub async fn revoke_api_token(id: &str) -> Result<(), ApiError> {
@@ -362,5 +373,5 @@ pub async fn remove_bounces(addresses: Vec<String>) -> Result<BounceRemovalResul
     let request = post("/org/email/bounces/remove-list").json(&BounceRemoval {
         email_addresses: addresses,
     });
-    json(send(request).await?).await
+    decode(&body(request).await?)
 }

@@ -17,6 +17,7 @@ use leptos::prelude::*;
 use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
+use leptos_router::{Lazy, LazyRoute};
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -32,16 +33,54 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/imports") view=ImportMonitoring />
                     <Route path=path!("/imports/:id") view=ImportDetail />
                     <Route path=path!("/safeguards") view=Safeguards />
-                    <Route path=path!("/logs") view=SystemLog />
-                    <Route path=path!("/settings/admins") view=Admins />
-                    <Route path=path!("/settings/api-tokens") view=ApiTokens />
-                    <Route path=path!("/notifications") view=Notifications />
-                    <Route path=path!("/notifications/bounces") view=BounceList />
+                    <Route path=path!("/logs") view={Lazy::<SystemLogPage>::new()} />
+                    <Route path=path!("/settings/admins") view={Lazy::<AdminsPage>::new()} />
+                    <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} />
+                    <Route path=path!("/notifications") view={Lazy::<NotificationsPage>::new()} />
+                    <Route path=path!("/notifications/bounces") view={Lazy::<BounceListPage>::new()} />
                     <Route path=path!("/*any") view=NotFound />
                 </ParentRoute>
             </Routes>
         </Router>
     }
+}
+
+/// A page few administrators open. With the `split` feature (the release build, see
+/// `scripts/split-wasm.sh`) its code is a WebAssembly module of its own, fetched the first time
+/// the page opens, so the first page load does not carry it; without the feature (the component
+/// tests) it is compiled into the one module like every other page.
+macro_rules! lazy_page {
+    ($($route:ident => $page:ident, $view:ident;)*) => {$(
+        #[derive(Debug)]
+        struct $route;
+
+        #[cfg_attr(feature = "split", leptos::lazy)]
+        fn $view() -> AnyView {
+            view! { <$page /> }.into_any()
+        }
+
+        impl LazyRoute for $route {
+            fn data() -> Self {
+                Self
+            }
+
+            async fn view(_: Self) -> AnyView {
+                #[cfg(feature = "split")]
+                let view = $view().await;
+                #[cfg(not(feature = "split"))]
+                let view = $view();
+                view
+            }
+        }
+    )*};
+}
+
+lazy_page! {
+    SystemLogPage => SystemLog, system_log_view;
+    AdminsPage => Admins, admins_view;
+    ApiTokensPage => ApiTokens, api_tokens_view;
+    NotificationsPage => Notifications, notifications_view;
+    BounceListPage => BounceList, bounce_list_view;
 }
 
 #[component]

@@ -1,5 +1,6 @@
 //! A small SVG bar: a population's unassignments against its limit.
 
+use crate::format;
 use leptos::prelude::*;
 
 /// The bar fills with `unassignments` out of `population`; a tick marks `limit` (when the level
@@ -23,9 +24,9 @@ pub fn LimitBar(population: u64, unassignments: u64, limit: Option<u64>) -> impl
     view! {
         <svg class="limit-bar" width="160" height="12" viewBox="0 0 160 12" role="img" aria-label=label>
             <rect class="bar-track" x="0" y="2" width="160" height="8" rx="2"></rect>
-            <rect class=fill x="0" y="2" width=format!("{:.1}", scale(unassignments)) height="8" rx="2"></rect>
+            <rect class=fill x="0" y="2" width=format::one_decimal(scale(unassignments)) height="8" rx="2"></rect>
             {limit.map(|l| {
-                view! { <rect class="bar-limit" x=format!("{:.1}", scale(l).min(WIDTH - 2.0)) y="0" width="2" height="12"></rect> }
+                view! { <rect class="bar-limit" x=format::one_decimal(scale(l).min(WIDTH - 2.0)) y="0" width="2" height="12"></rect> }
             })}
         </svg>
     }

@@ -46,7 +46,7 @@ pub fn AppDetail() -> impl IntoView {
                         </div>
                         {let app_id = app.id.to_string(); move || match tab.get() {
                             Tab::Provisioning => view! { <ToOkta /> }.into_any(),
-                            Tab::Import => view! { <ImportTab app_id=app_id.clone() /> }.into_any(),
+                            Tab::Import => import_tab(app_id.clone()),
                         }}
                     }.into_any(),
                 }
@@ -64,6 +64,28 @@ fn ToOkta() -> impl IntoView {
             <LoadedSafeguardEditor />
         </section>
     }
+}
+
+/// The Import tab. With the `split` feature (see `lazy_page!` in app.rs) its code is a
+/// WebAssembly module of its own, fetched the first time the tab opens.
+#[cfg(feature = "split")]
+fn import_tab(app_id: String) -> AnyView {
+    view! {
+        <Suspense fallback=Loading>
+            {Suspend::new(async move { import_tab_view(app_id).await })}
+        </Suspense>
+    }
+    .into_any()
+}
+
+#[cfg(not(feature = "split"))]
+fn import_tab(app_id: String) -> AnyView {
+    import_tab_view(app_id)
+}
+
+#[cfg_attr(feature = "split", leptos::lazy)]
+fn import_tab_view(app_id: String) -> AnyView {
+    view! { <ImportTab app_id /> }.into_any()
 }
 
 async fn read_file(input: web_sys::HtmlInputElement) -> Result<String, ApiError> {
