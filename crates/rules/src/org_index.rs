@@ -1,0 +1,175 @@
+//! An index of the org for the CSV planner: users by folded login and by external id, and the
+//! assignments of each app and of each user, as positions in the org's own slices.
+//!
+//! Building it reads every user and assignment once (hashing a million logins, about as long as
+//! planning itself), so it is built when the org is loaded and kept beside it: a server plans
+//! many imports against one org. It holds no references, only positions, so it can be stored
+//! next to the `Vec`s it indexes. It must be rebuilt whenever those `Vec`s change.
+
+use crate::hash_slots::{HashSlots, NONE, hash_str, position};
+use crate::ids::AppId;
+use crate::org::{Assignment, User, fold_login};
+use rustc_hash::FxHashMap as HashMap;
+
+/// The org's users and assignments, indexed. Built from `users` and `assignments` by
+/// [`OrgIndex::new`]; pass the same slices, unchanged, to every plan that uses it.
+#[derive(Clone, Debug, Default)]
+pub struct OrgIndex {
+    users: usize,
+    assignments: usize,
+    /// Users by folded login ([`fold_login`]); of users whose logins fold to the same, only the
+    /// first, as the snapshot planner matches them.
+    logins: HashSlots,
+    /// Users by external id; of users with the same external id, only the first.
+    external_ids: HashSlots,
+    /// For each user, the first user with the same external id ([`NONE`] without one): a
+    /// snapshot row that carries that id claims this user's slot, so two rows with one id meet.
+    external_id_owner: Vec<u32>,
+    /// For each assignment, the first user with its `user_id` ([`NONE`] for an unknown user).
+    assignment_user: Vec<u32>,
+    /// The assignments of each app, in the order of the slice.
+    by_app: HashMap<AppId, Vec<u32>>,
+    /// The assignments of user `u` are `user_assignments[user_starts[u]..user_starts[u + 1]]`,
+    /// in the order of the slice.
+    user_starts: Vec<u32>,
+    user_assignments: Vec<u32>,
+}
+
+impl OrgIndex {
+    pub fn new(users: &[User], assignments: &[Assignment]) -> Self {
+        let mut logins = HashSlots::with_capacity(users.len());
+        let mut external_ids = HashSlots::with_capacity(users.len());
+        let mut external_id_owner = vec![NONE; users.len()];
+        let mut by_id: HashMap<&str, u32> =
+            HashMap::with_capacity_and_hasher(users.len(), Default::default());
+        for (i, user) in users.iter().enumerate() {
+            let at = position(i);
+            by_id.entry(user.id.as_str()).or_insert(at);
+            let folded = fold_login(&user.login);
+            let hash = hash_str(&folded);
+            if find_login(&logins, users, hash, &folded).is_none() {
+                logins.insert(hash, at);
+            }
+            if let Some(id) = &user.profile.external_id {
+                let hash = hash_str(id);
+                external_id_owner[i] = match find_external_id(&external_ids, users, hash, id) {
+                    Some(owner) => owner,
+                    None => {
+                        external_ids.insert(hash, at);
+                        at
+                    }
+                };
+            }
+        }
+
+        let assignment_user: Vec<u32> = assignments
+            .iter()
+            .map(|a| by_id.get(a.user_id.as_str()).copied().unwrap_or(NONE))
+            .collect();
+        let mut by_app: HashMap<AppId, Vec<u32>> = HashMap::default();
+        let mut per_user = vec![0u32; users.len() + 1];
+        for (k, assignment) in assignments.iter().enumerate() {
+            by_app
+                .entry(assignment.app_id.clone())
+                .or_default()
+                .push(position(k));
+            let user = assignment_user[k];
+            if user != NONE {
+                per_user[user as usize + 1] += 1;
+            }
+        }
+        // Counts to starts, then fill each user's range in slice order.
+        for u in 0..users.len() {
+            per_user[u + 1] += per_user[u];
+        }
+        let mut next = per_user.clone();
+        let mut user_assignments = vec![0u32; assignments.len()];
+        for (k, &user) in assignment_user.iter().enumerate() {
+            if user != NONE {
+                let at = &mut next[user as usize];
+                user_assignments[*at as usize] = position(k);
+                *at += 1;
+            }
+        }
+        Self {
+            users: users.len(),
+            assignments: assignments.len(),
+            logins,
+            external_ids,
+            external_id_owner,
+            assignment_user,
+            by_app,
+            user_starts: per_user,
+            user_assignments,
+        }
+    }
+
+    /// Whether this index was built from slices of these lengths: a cheap guard against
+    /// planning with the index of another org. It cannot see a change that keeps the lengths.
+    pub fn fits(&self, users: &[User], assignments: &[Assignment]) -> bool {
+        self.users == users.len() && self.assignments == assignments.len()
+    }
+
+    /// The user whose folded login is `folded` (the first, if several fold to it).
+    pub(crate) fn user_by_login(&self, users: &[User], hash: u64, folded: &str) -> Option<u32> {
+        find_login(&self.logins, users, hash, folded)
+    }
+
+    /// The user an external id belongs to: the first user with exactly this id.
+    pub(crate) fn external_id_owner(&self, users: &[User], id: &str) -> Option<u32> {
+        find_external_id(&self.external_ids, users, hash_str(id), id)
+    }
+
+    /// The owner of user `u`'s own external id, without hashing it.
+    pub(crate) fn own_external_id_owner(&self, user: u32) -> u32 {
+        self.external_id_owner
+            .get(user as usize)
+            .copied()
+            .unwrap_or(NONE)
+    }
+
+    /// The users of `app`'s assignments, in the order of the slice (a user may repeat).
+    pub(crate) fn app_users(&self, app: &AppId) -> impl Iterator<Item = u32> + '_ {
+        self.by_app
+            .get(app)
+            .into_iter()
+            .flatten()
+            .map(|&k| self.assignment_user[k as usize])
+            .filter(|&u| u != NONE)
+    }
+
+    /// The assignments of user `u`, as positions in the slice, in its order.
+    pub(crate) fn assignments_of(&self, user: u32) -> &[u32] {
+        let u = user as usize;
+        match (self.user_starts.get(u), self.user_starts.get(u + 1)) {
+            (Some(&start), Some(&end)) => &self.user_assignments[start as usize..end as usize],
+            _ => &[],
+        }
+    }
+}
+
+fn find_login(slots: &HashSlots, users: &[User], hash: u64, folded: &str) -> Option<u32> {
+    slots.candidates(hash).find(|&u| {
+        users
+            .get(u as usize)
+            .is_some_and(|user| folds_to(&user.login, folded))
+    })
+}
+
+fn find_external_id(slots: &HashSlots, users: &[User], hash: u64, id: &str) -> Option<u32> {
+    slots.candidates(hash).find(|&u| {
+        users
+            .get(u as usize)
+            .is_some_and(|user| user.profile.external_id.as_deref() == Some(id))
+    })
+}
+
+/// Whether `login` folds to `folded` (itself folded), without allocating for ASCII logins:
+/// an ASCII login folds to its ASCII lowercase, and `folded` holds no ASCII capitals.
+pub(crate) fn folds_to(login: &str, folded: &str) -> bool {
+    if login.is_ascii() {
+        login.eq_ignore_ascii_case(folded)
+    } else {
+        fold_login(login) == folded
+    }
+}

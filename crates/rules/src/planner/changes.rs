@@ -1,0 +1,250 @@
+//! The changes of a plan, written the same way by both planners: [`super::plan_import`] over a
+//! snapshot in memory and [`crate::csv_planner`] over a CSV file read row by row. They differ
+//! only in how they find each user; what a user's match or absence plans is decided here once.
+
+use crate::ids::{AppId, GroupRuleId, UserId};
+use crate::org::{App, AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User};
+use crate::plan::{Cause, Change, ChangeKind, Counts, Plan};
+use rustc_hash::FxHashMap as HashMap;
+use std::collections::{BTreeMap, BTreeSet};
+
+pub(crate) struct ChangeWriter<'a> {
+    pub(crate) app: &'a App,
+    app_names: HashMap<&'a AppId, &'a str>,
+    group_rules: &'a [GroupRule],
+    /// Rules by id; of rules sharing an id, the last.
+    rules: HashMap<&'a GroupRuleId, &'a GroupRule>,
+    /// The import's own app name, cloned into most changes.
+    own_app_name: String,
+    pub(crate) changes: Vec<Change>,
+    pub(crate) counts: Counts,
+}
+
+impl<'a> ChangeWriter<'a> {
+    pub(crate) fn new(
+        app: &'a App,
+        populations: &'a [AppPopulation],
+        group_rules: &'a [GroupRule],
+    ) -> Self {
+        let app_names: HashMap<&AppId, &str> = populations
+            .iter()
+            .map(|p| (&p.app_id, p.app_name.as_str()))
+            .collect();
+        let own_app_name = name_of(&app_names, &app.id);
+        Self {
+            app,
+            app_names,
+            group_rules,
+            rules: group_rules.iter().map(|r| (&r.id, r)).collect(),
+            own_app_name,
+            changes: Vec::new(),
+            counts: Counts::default(),
+        }
+    }
+
+    pub(crate) fn has_group_rules(&self) -> bool {
+        !self.group_rules.is_empty()
+    }
+
+    fn app_name(&self, id: &AppId) -> String {
+        if *id == self.app.id {
+            self.own_app_name.clone()
+        } else {
+            name_of(&self.app_names, id)
+        }
+    }
+
+    /// A user of the org the snapshot lists with another profile.
+    pub(crate) fn update(&mut self, user: &User, profile: Profile) {
+        self.counts.updated += 1;
+        self.changes.push(Change {
+            kind: ChangeKind::Update,
+            user_id: Some(user.id.clone()),
+            login: user.login.clone(),
+            app_id: None,
+            app_name: None,
+            cause: None,
+            profile: Some(profile),
+            group_rule_id: None,
+        });
+    }
+
+    /// The assignment to the import's app of a user who does not have it yet.
+    pub(crate) fn own_assign(&mut self, user_id: Option<&UserId>, login: &str) {
+        self.changes.push(Change {
+            kind: ChangeKind::Assign,
+            user_id: user_id.cloned(),
+            login: login.to_owned(),
+            app_id: Some(self.app.id.clone()),
+            app_name: Some(self.own_app_name.clone()),
+            cause: None,
+            profile: None,
+            group_rule_id: None,
+        });
+    }
+
+    /// A login new to the org: the user is created, assigned to the app, and to the apps of the
+    /// group rules its attributes match.
+    pub(crate) fn create(&mut self, login: &str, profile: Profile) {
+        self.counts.created += 1;
+        // Two rules may give the same app: it is assigned once, by the first.
+        let mut rule_apps: Vec<(&GroupRule, &AppId)> = Vec::new();
+        for rule in self.group_rules {
+            if rule.matches_attributes(&profile.attributes) {
+                for rule_app in &rule.app_ids {
+                    if *rule_app != self.app.id && !rule_apps.iter().any(|(_, a)| *a == rule_app) {
+                        rule_apps.push((rule, rule_app));
+                    }
+                }
+            }
+        }
+        self.changes.push(Change {
+            kind: ChangeKind::Create,
+            user_id: None,
+            login: login.to_owned(),
+            app_id: None,
+            app_name: None,
+            cause: None,
+            profile: Some(profile),
+            group_rule_id: None,
+        });
+        self.own_assign(None, login);
+        for (rule, rule_app) in rule_apps {
+            let change = self.rule_assign(None, login, rule, rule_app);
+            self.changes.push(change);
+        }
+    }
+
+    /// A user assigned to the app whom the snapshot no longer lists. `others` are the user's
+    /// assignments to other apps, which a deactivation takes away too.
+    pub(crate) fn removed<'o>(
+        &mut self,
+        user: &User,
+        deactivates: bool,
+        others: impl Iterator<Item = &'o Assignment>,
+    ) {
+        if deactivates && user.status == crate::org::UserStatus::Active {
+            self.counts.deactivated += 1;
+            self.changes.push(Change {
+                kind: ChangeKind::Deactivate,
+                user_id: Some(user.id.clone()),
+                login: user.login.clone(),
+                app_id: Some(self.app.id.clone()),
+                app_name: Some(self.own_app_name.clone()),
+                cause: Some(Cause::RemovedFromSource),
+                profile: None,
+                group_rule_id: None,
+            });
+        }
+        let own = self.unassign(user, &self.app.id, Cause::RemovedFromSource);
+        self.changes.push(own);
+        if deactivates {
+            for other in others {
+                let change = self.unassign(user, &other.app_id, Cause::Deactivated);
+                self.changes.push(change);
+            }
+        }
+    }
+
+    /// A user whose attributes the import changes, while group rules exist: assignments a rule
+    /// gave and the new attributes no longer earn go, and rules the user newly matches assign
+    /// their apps. `others` are the user's assignments to other apps, in the org's order.
+    pub(crate) fn regroup(
+        &mut self,
+        user: &User,
+        attributes: &BTreeMap<String, String>,
+        others: &[&Assignment],
+    ) {
+        // An app that another rule the user now matches also gives stays assigned.
+        let given_by_a_matching_rule = |app_id: &AppId| {
+            self.group_rules
+                .iter()
+                .any(|r| r.app_ids.contains(app_id) && r.matches_attributes(attributes))
+        };
+        let mut lost = Vec::new();
+        for other in others {
+            if let AssignmentSource::GroupRule(rule_id) = &other.source {
+                let still_matches = self
+                    .rules
+                    .get(rule_id)
+                    .is_some_and(|r| r.matches_attributes(attributes));
+                if !still_matches && !given_by_a_matching_rule(&other.app_id) {
+                    lost.push(self.unassign(user, &other.app_id, Cause::GroupRule));
+                }
+            }
+        }
+        self.changes.extend(lost);
+        // Two rules may give the same app: it is assigned once, by the first.
+        let mut assigned: BTreeSet<&AppId> = others.iter().map(|a| &a.app_id).collect();
+        for rule in self.group_rules {
+            if rule.matches_attributes(attributes) && !rule.matches(&user.profile) {
+                for rule_app in rule.app_ids.iter() {
+                    if *rule_app != self.app.id && assigned.insert(rule_app) {
+                        let change = self.rule_assign(Some(&user.id), &user.login, rule, rule_app);
+                        self.changes.push(change);
+                    }
+                }
+            }
+        }
+    }
+
+    fn unassign(&self, user: &User, app_id: &AppId, cause: Cause) -> Change {
+        Change {
+            kind: ChangeKind::Unassign,
+            user_id: Some(user.id.clone()),
+            login: user.login.clone(),
+            app_id: Some(app_id.clone()),
+            app_name: Some(self.app_name(app_id)),
+            cause: Some(cause),
+            profile: None,
+            group_rule_id: None,
+        }
+    }
+
+    fn rule_assign(
+        &self,
+        user_id: Option<&UserId>,
+        login: &str,
+        rule: &GroupRule,
+        app_id: &AppId,
+    ) -> Change {
+        Change {
+            kind: ChangeKind::Assign,
+            user_id: user_id.cloned(),
+            login: login.to_owned(),
+            app_id: Some(app_id.clone()),
+            app_name: Some(self.app_name(app_id)),
+            cause: None,
+            profile: None,
+            group_rule_id: Some(rule.id.clone()),
+        }
+    }
+
+    /// The plan: the changes, their counts, and the counted impact against `populations`.
+    pub(crate) fn finish(self, scanned: u64, populations: &[AppPopulation]) -> Plan {
+        let mut counts = self.counts;
+        counts.scanned = scanned;
+        counts.assigned = self
+            .changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Assign)
+            .count() as u64;
+        counts.unassigned = self
+            .changes
+            .iter()
+            .filter(|c| c.kind == ChangeKind::Unassign)
+            .count() as u64;
+        let impact = super::impact_of(&self.changes, populations);
+        Plan {
+            changes: self.changes,
+            counts,
+            impact,
+        }
+    }
+}
+
+fn name_of(app_names: &HashMap<&AppId, &str>, id: &AppId) -> String {
+    app_names
+        .get(id)
+        .map_or_else(|| id.as_str().to_owned(), |n| (*n).to_owned())
+}
