@@ -18,7 +18,7 @@ mod seen;
 
 use crate::hash_slots::{NONE, hash_str, position};
 use crate::org::{App, AppPopulation, Assignment, GroupRule, User, fold_login};
-use crate::org_index::OrgIndex;
+use crate::org_index::{OrgIndex, StoredUser};
 use crate::plan::Plan;
 use crate::planner::ChangeWriter;
 use crate::snapshot::{
@@ -29,6 +29,7 @@ use crate::snapshot_csv::{OpenCsv, csv_error, open};
 use crate::validation::FieldError;
 use row::{Difference, Layout, Row};
 use seen::{Claims, NewValues};
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 
 /// What the CSV planner reads: the org as [`crate::PlanInput`] describes it, and its index.
@@ -75,26 +76,100 @@ pub fn plan_csv_with(
         &rebuilt
     };
     let mut planner = RowPlanner::new(input, index, limits);
-    let mut record = csv::StringRecord::new();
+    let mut batch: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
     let mut rows = 0usize;
     loop {
-        match reader.read_record(&mut record) {
-            Ok(false) => break,
-            Ok(true) if rows == limits.max_users => {
-                return Err(SnapshotRejection::TooLarge(vec![too_many_users(
-                    Origin::CsvRow.user(rows),
-                    limits,
-                )]));
+        let mut filled = 0;
+        while filled < BATCH {
+            match reader.read_record(&mut batch[filled]) {
+                Ok(false) => break,
+                Ok(true) if rows + filled == limits.max_users => {
+                    return Err(SnapshotRejection::TooLarge(vec![too_many_users(
+                        Origin::CsvRow.user(rows + filled),
+                        limits,
+                    )]));
+                }
+                Ok(true) => filled += 1,
+                // A file that cannot be read is malformed, whatever its rows before said.
+                Err(e) => return Err(SnapshotRejection::Malformed(vec![csv_error(&e, &names)])),
             }
-            Ok(true) => {
-                planner.row(&Row::read(&record, &layout), rows);
-                rows += 1;
-            }
-            // A file that cannot be read is malformed, whatever its rows before said.
-            Err(e) => return Err(SnapshotRejection::Malformed(vec![csv_error(&e, &names)])),
+        }
+        planner.rows(&batch[..filled], &layout, rows);
+        rows += filled;
+        if filled < BATCH {
+            break;
         }
     }
     planner.finish(rows)
+}
+
+/// Rows are read this many at a time, and their users looked up together before any is
+/// planned: each lookup is a cache miss into a table the size of the org, and lookups that do
+/// not wait for each other overlap (several misses in flight instead of one). 64 rows of
+/// records is a few KiB, well within the cache.
+const BATCH: usize = 64;
+
+/// What the index says about one row, found before the row is planned.
+struct Lookup<'r, 'i> {
+    folded_login: Cow<'r, str>,
+    login_hash: u64,
+    /// The org user whose login the row has, and what the index stores of them.
+    known: Option<(u32, StoredUser<'i>)>,
+    /// The org user who owns the row's external id, or [`NONE`].
+    external_id_owner: u32,
+}
+
+impl<'r, 'i> Lookup<'r, 'i> {
+    /// Looks up every row of a batch, in three passes so the cache misses of the first lookup
+    /// of each row overlap (see [`BATCH`]).
+    fn batch(rows: &[Row<'r>], index: &'i OrgIndex) -> Vec<Self> {
+        let folded: Vec<(Cow<'r, str>, u64)> = rows
+            .iter()
+            .map(|row| {
+                let folded = fold_login(row.login);
+                let hash = hash_str(&folded);
+                (folded, hash)
+            })
+            .collect();
+        let homes: Vec<u64> = folded
+            .iter()
+            .map(|(_, hash)| index.login_home_slot(*hash))
+            .collect();
+        rows.iter()
+            .zip(folded)
+            .zip(homes)
+            .map(|((row, (folded, hash)), home)| Self::of(row, index, folded, hash, home))
+            .collect()
+    }
+
+    fn of(
+        row: &Row<'r>,
+        index: &'i OrgIndex,
+        folded_login: Cow<'r, str>,
+        login_hash: u64,
+        home_slot: u64,
+    ) -> Self {
+        let known = if home_slot == 0 {
+            None
+        } else {
+            index.user_by_login(login_hash, &folded_login)
+        };
+        // The usual row keeps its user's external id: its owner is known without hashing.
+        let keeps_its_id = known.is_some_and(|(_, user)| {
+            user.profile()
+                .is_some_and(|p| p.external_id == Some(row.external_id.as_bytes()))
+        });
+        let external_id_owner = match known {
+            Some((_, user)) if keeps_its_id => user.owner,
+            _ => index.external_id_owner(row.external_id).unwrap_or(NONE),
+        };
+        Self {
+            folded_login,
+            login_hash,
+            known,
+            external_id_owner,
+        }
+    }
 }
 
 /// The state of one import between rows.
@@ -154,9 +229,21 @@ impl<'a> RowPlanner<'a> {
             .is_some_and(|word| word & (1 << (user % 64)) != 0)
     }
 
+    /// The rows of one batch, the first being row `first`.
+    fn rows(&mut self, records: &[csv::StringRecord], layout: &Layout, first: usize) {
+        if self.stopped {
+            return;
+        }
+        let rows: Vec<Row<'_>> = records.iter().map(|r| Row::read(r, layout)).collect();
+        let lookups = Lookup::batch(&rows, self.index);
+        for (j, (row, lookup)) in rows.iter().zip(lookups).enumerate() {
+            self.row(row, lookup, first + j);
+        }
+    }
+
     /// Row `i` (the file's row `i + 2`): validated as `validate_with` validates user `i`, then
     /// planned as `plan_import` plans it.
-    fn row(&mut self, row: &Row<'_>, i: usize) {
+    fn row(&mut self, row: &Row<'_>, lookup: Lookup<'_, '_>, i: usize) {
         if self.stopped {
             return;
         }
@@ -164,30 +251,18 @@ impl<'a> RowPlanner<'a> {
             self.stopped = true;
             return;
         }
-        let users = self.input.users;
         let at = position(i);
         row.check_lengths(&mut self.errors, i, self.limits);
-
-        let folded = fold_login(row.login);
-        let login_hash = hash_str(&folded);
-        let known = self.index.user_by_login(users, login_hash, &folded);
-        let user = known.and_then(|u| users.get(u as usize));
+        let Lookup {
+            folded_login,
+            login_hash,
+            known,
+            external_id_owner: owner,
+        } = lookup;
 
         if row.external_id.trim().is_empty() {
             self.errors.push(empty(Origin::CsvRow, i, "externalId"));
         } else {
-            // The usual row keeps its user's external id: its owner is known without hashing.
-            let owner = match (known, user) {
-                (Some(u), Some(user))
-                    if user.profile.external_id.as_deref() == Some(row.external_id) =>
-                {
-                    self.index.own_external_id_owner(u)
-                }
-                _ => self
-                    .index
-                    .external_id_owner(users, row.external_id)
-                    .unwrap_or(NONE),
-            };
             let previous = if owner == NONE {
                 self.new_external_ids
                     .see(hash_str(row.external_id), row.external_id, at)
@@ -207,8 +282,8 @@ impl<'a> RowPlanner<'a> {
             self.errors.push(empty(Origin::CsvRow, i, "login"));
         } else {
             let previous = match known {
-                Some(u) => self.logins.claim(u, at),
-                None => self.new_logins.see(login_hash, &folded, at),
+                Some((u, _)) => self.logins.claim(u, at),
+                None => self.new_logins.see(login_hash, &folded_login, at),
             };
             if previous != NONE {
                 self.errors.push(repeated_login(
@@ -225,23 +300,27 @@ impl<'a> RowPlanner<'a> {
             return;
         }
 
-        match (known, user) {
-            (Some(u), Some(user)) => {
-                match row.compare(&user.profile) {
-                    Difference::Same => self.writer.counts.unchanged += 1,
-                    Difference::Changed { attributes } => {
-                        let profile = row.profile();
-                        if attributes && self.writer.has_group_rules() {
-                            self.regrouped.push((u, profile.attributes.clone()));
-                        }
-                        self.writer.update(user, profile);
-                    }
+        let Some((u, stored)) = known else {
+            self.writer.create(row.login, row.profile());
+            return;
+        };
+        // The index fits the users (checked before the first row), so the user is there.
+        let (Some(user), Some(stored)) = (self.input.users.get(u as usize), stored.profile())
+        else {
+            return;
+        };
+        match row.compare(&stored) {
+            Difference::Same => self.writer.counts.unchanged += 1,
+            Difference::Changed { attributes } => {
+                let profile = row.profile();
+                if attributes && self.writer.has_group_rules() {
+                    self.regrouped.push((u, profile.attributes.clone()));
                 }
-                if !self.in_app(u as usize) {
-                    self.writer.own_assign(Some(&user.id), &user.login);
-                }
+                self.writer.update(user, profile);
             }
-            _ => self.writer.create(row.login, row.profile()),
+        }
+        if !self.in_app(u as usize) {
+            self.writer.own_assign(Some(&user.id), &user.login);
         }
     }
 

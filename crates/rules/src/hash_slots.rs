@@ -83,6 +83,14 @@ impl HashSlots {
         }
     }
 
+    /// The slot a lookup of `hash` starts at, read ahead of the lookup: reading the home slots
+    /// of many hashes in a row, each read independent of the others, lets the processor wait
+    /// for their cache misses together instead of one after another. A home slot that is empty
+    /// also answers the lookup: nothing is filed under `hash`.
+    pub(crate) fn home_slot(&self, hash: u64) -> u64 {
+        self.slots[self.home(hash >> 32)]
+    }
+
     /// Every position filed under `hash` (and, rarely, some filed under another hash with the
     /// same top bits): the caller compares each with the string it looks for.
     pub(crate) fn candidates(&self, hash: u64) -> Candidates<'_> {

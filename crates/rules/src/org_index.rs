@@ -6,10 +6,14 @@
 //! many imports against one org. It holds no references, only positions, so it can be stored
 //! next to the `Vec`s it indexes. It must be rebuilt whenever those `Vec`s change.
 
+mod stored_users;
+
 use crate::hash_slots::{HashSlots, NONE, hash_str, position};
 use crate::ids::AppId;
 use crate::org::{Assignment, User, fold_login};
 use rustc_hash::FxHashMap as HashMap;
+use stored_users::StoredUsers;
+pub(crate) use stored_users::{StoredProfile, StoredUser};
 
 /// The org's users and assignments, indexed. Built from `users` and `assignments` by
 /// [`OrgIndex::new`]; pass the same slices, unchanged, to every plan that uses it.
@@ -22,9 +26,10 @@ pub struct OrgIndex {
     logins: HashSlots,
     /// Users by external id; of users with the same external id, only the first.
     external_ids: HashSlots,
-    /// For each user, the first user with the same external id ([`NONE`] without one): a
-    /// snapshot row that carries that id claims this user's slot, so two rows with one id meet.
-    external_id_owner: Vec<u32>,
+    /// What a row is compared with, per user, including the owner of the user's external id:
+    /// the first user with the same id ([`NONE`] without one). A row that carries that id
+    /// claims the owner's slot, so two rows with one id meet.
+    stored: StoredUsers,
     /// For each assignment, the first user with its `user_id` ([`NONE`] for an unknown user).
     assignment_user: Vec<u32>,
     /// The assignments of each app, in the order of the slice.
@@ -39,7 +44,7 @@ impl OrgIndex {
     pub fn new(users: &[User], assignments: &[Assignment]) -> Self {
         let mut logins = HashSlots::with_capacity(users.len());
         let mut external_ids = HashSlots::with_capacity(users.len());
-        let mut external_id_owner = vec![NONE; users.len()];
+        let mut stored = StoredUsers::with_capacity(users.len());
         let mut by_id: HashMap<&str, u32> =
             HashMap::with_capacity_and_hasher(users.len(), Default::default());
         for (i, user) in users.iter().enumerate() {
@@ -47,20 +52,22 @@ impl OrgIndex {
             by_id.entry(user.id.as_str()).or_insert(at);
             let folded = fold_login(&user.login);
             let hash = hash_str(&folded);
-            if find_login(&logins, users, hash, &folded).is_none() {
+            if find_login(&logins, &stored, hash, &folded).is_none() {
                 logins.insert(hash, at);
             }
-            if let Some(id) = &user.profile.external_id {
-                let hash = hash_str(id);
-                external_id_owner[i] = match find_external_id(&external_ids, users, hash, id) {
-                    Some(owner) => owner,
-                    None => {
+            let owner = match &user.profile.external_id {
+                Some(id) => {
+                    let hash = hash_str(id);
+                    find_external_id(&external_ids, &stored, hash, id).unwrap_or_else(|| {
                         external_ids.insert(hash, at);
                         at
-                    }
-                };
-            }
+                    })
+                }
+                None => NONE,
+            };
+            stored.push(user, &folded, owner);
         }
+        stored.finish();
 
         let assignment_user: Vec<u32> = assignments
             .iter()
@@ -96,7 +103,7 @@ impl OrgIndex {
             assignments: assignments.len(),
             logins,
             external_ids,
-            external_id_owner,
+            stored,
             assignment_user,
             by_app,
             user_starts: per_user,
@@ -110,22 +117,23 @@ impl OrgIndex {
         self.users == users.len() && self.assignments == assignments.len()
     }
 
-    /// The user whose folded login is `folded` (the first, if several fold to it).
-    pub(crate) fn user_by_login(&self, users: &[User], hash: u64, folded: &str) -> Option<u32> {
-        find_login(&self.logins, users, hash, folded)
+    /// The user whose folded login is `folded` (the first, if several fold to it), with what
+    /// a row is compared with.
+    pub(crate) fn user_by_login(&self, hash: u64, folded: &str) -> Option<(u32, StoredUser<'_>)> {
+        self.logins.candidates(hash).find_map(|u| {
+            let stored = self.stored.get(u)?;
+            (stored.folded_login == folded.as_bytes()).then_some((u, stored))
+        })
+    }
+
+    /// [`HashSlots::home_slot`] of a login lookup; 0 when no user has a login with this hash.
+    pub(crate) fn login_home_slot(&self, hash: u64) -> u64 {
+        self.logins.home_slot(hash)
     }
 
     /// The user an external id belongs to: the first user with exactly this id.
-    pub(crate) fn external_id_owner(&self, users: &[User], id: &str) -> Option<u32> {
-        find_external_id(&self.external_ids, users, hash_str(id), id)
-    }
-
-    /// The owner of user `u`'s own external id, without hashing it.
-    pub(crate) fn own_external_id_owner(&self, user: u32) -> u32 {
-        self.external_id_owner
-            .get(user as usize)
-            .copied()
-            .unwrap_or(NONE)
+    pub(crate) fn external_id_owner(&self, id: &str) -> Option<u32> {
+        find_external_id(&self.external_ids, &self.stored, hash_str(id), id)
     }
 
     /// The users of `app`'s assignments, in the order of the slice (a user may repeat).
@@ -148,28 +156,19 @@ impl OrgIndex {
     }
 }
 
-fn find_login(slots: &HashSlots, users: &[User], hash: u64, folded: &str) -> Option<u32> {
+fn find_login(slots: &HashSlots, stored: &StoredUsers, hash: u64, folded: &str) -> Option<u32> {
     slots.candidates(hash).find(|&u| {
-        users
-            .get(u as usize)
-            .is_some_and(|user| folds_to(&user.login, folded))
+        stored
+            .get(u)
+            .is_some_and(|user| user.folded_login == folded.as_bytes())
     })
 }
 
-fn find_external_id(slots: &HashSlots, users: &[User], hash: u64, id: &str) -> Option<u32> {
+fn find_external_id(slots: &HashSlots, stored: &StoredUsers, hash: u64, id: &str) -> Option<u32> {
     slots.candidates(hash).find(|&u| {
-        users
-            .get(u as usize)
-            .is_some_and(|user| user.profile.external_id.as_deref() == Some(id))
+        stored
+            .get(u)
+            .and_then(|user| user.profile())
+            .is_some_and(|profile| profile.external_id == Some(id.as_bytes()))
     })
-}
-
-/// Whether `login` folds to `folded` (itself folded), without allocating for ASCII logins:
-/// an ASCII login folds to its ASCII lowercase, and `folded` holds no ASCII capitals.
-pub(crate) fn folds_to(login: &str, folded: &str) -> bool {
-    if login.is_ascii() {
-        login.eq_ignore_ascii_case(folded)
-    } else {
-        fold_login(login) == folded
-    }
 }

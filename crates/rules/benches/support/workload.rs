@@ -7,7 +7,9 @@
 //! `benches/` is not a bench target of its own).
 #![allow(dead_code)]
 
+use safeguard_rules::csv_planner::CsvPlanInput;
 use safeguard_rules::org::{App, AppPopulation, Assignment, AssignmentSource, User, UserStatus};
+use safeguard_rules::org_index::OrgIndex;
 use safeguard_rules::planner::PlanInput;
 use safeguard_rules::snapshot::SnapshotUser;
 use safeguard_rules::{AppId, UserId};
@@ -166,6 +168,18 @@ impl Workload {
             populations: &self.populations,
             group_rules: &[],
             snapshot,
+        }
+    }
+
+    /// The org as the CSV planner reads it, with its index (built from this org).
+    pub fn csv_input<'a>(&'a self, index: &'a OrgIndex) -> CsvPlanInput<'a> {
+        CsvPlanInput {
+            app: &self.app,
+            users: &self.users,
+            assignments: &self.assignments,
+            populations: &self.populations,
+            group_rules: &[],
+            index,
         }
     }
 }

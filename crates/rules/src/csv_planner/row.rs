@@ -5,6 +5,7 @@
 //! other non-empty cell an attribute; an empty optional cell is no value.
 
 use crate::org::Profile;
+use crate::org_index::StoredProfile;
 use crate::snapshot::{
     Origin, SnapshotLimits, attribute_name_too_long, attribute_value_too_long, field_too_long,
     longer_than, too_many_attributes,
@@ -147,16 +148,16 @@ impl<'r> Row<'r> {
 
     /// How this row differs from `current`, field by field, allocating nothing: what
     /// `SnapshotUser::changes` answers for the user `read_user` would build from the row.
-    pub(super) fn compare(&self, current: &Profile) -> Difference {
-        let attributes = !self.attributes().eq(current
-            .attributes
-            .iter()
-            .map(|(name, value)| (name.as_str(), value.as_str())));
+    pub(super) fn compare(&self, current: &StoredProfile<'_>) -> Difference {
+        let attributes = !self
+            .attributes()
+            .map(|(name, value)| (name.as_bytes(), value.as_bytes()))
+            .eq(current.attributes());
         let changed = attributes
-            || current.external_id.as_deref() != Some(self.external_id)
-            || current.first_name.as_deref() != self.first_name
-            || current.last_name.as_deref() != self.last_name
-            || current.email.as_deref() != self.email;
+            || current.external_id != Some(self.external_id.as_bytes())
+            || current.first_name != self.first_name.map(str::as_bytes)
+            || current.last_name != self.last_name.map(str::as_bytes)
+            || current.email != self.email.map(str::as_bytes);
         if changed {
             Difference::Changed { attributes }
         } else {
