@@ -67,7 +67,7 @@ impl OrgIndex {
             };
             stored.push(user, &folded, owner);
         }
-        stored.finish();
+        stored.shrink_to_fit();
 
         let assignment_user: Vec<u32> = assignments
             .iter()

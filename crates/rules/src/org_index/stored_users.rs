@@ -17,20 +17,22 @@ use crate::org::User;
 #[derive(Clone, Debug, Default)]
 pub(crate) struct StoredUsers {
     bytes: Vec<u8>,
-    /// Where each user's record starts; one more entry marks the end.
+    /// Where each user's record starts, then where the last one ends: user `u`'s record is
+    /// `starts[u]..starts[u + 1]`, readable as soon as it is pushed.
     starts: Vec<usize>,
 }
 
 impl StoredUsers {
     pub(crate) fn with_capacity(users: usize) -> Self {
+        let mut starts = Vec::with_capacity(users + 1);
+        starts.push(0);
         Self {
             bytes: Vec::with_capacity(users.saturating_mul(128)),
-            starts: Vec::with_capacity(users + 1),
+            starts,
         }
     }
 
     pub(crate) fn push(&mut self, user: &User, folded_login: &str, owner: u32) {
-        self.starts.push(self.bytes.len());
         let out = &mut self.bytes;
         out.extend_from_slice(&owner.to_le_bytes());
         put_text(out, folded_login);
@@ -54,11 +56,11 @@ impl StoredUsers {
             put_text(out, name);
             put_text(out, value);
         }
+        self.starts.push(self.bytes.len());
     }
 
-    /// Seals the arena after the last [`StoredUsers::push`].
-    pub(crate) fn finish(&mut self) {
-        self.starts.push(self.bytes.len());
+    /// Gives back the room reserved for users that were not pushed.
+    pub(crate) fn shrink_to_fit(&mut self) {
         self.bytes.shrink_to_fit();
     }
 
@@ -198,7 +200,6 @@ mod tests {
         };
         let mut stored = StoredUsers::with_capacity(1);
         stored.push(&user, "ada@example.com", 7);
-        stored.finish();
         let record = stored.get(0).unwrap();
         assert_eq!(record.owner, 7);
         assert_eq!(record.folded_login, b"ada@example.com");
