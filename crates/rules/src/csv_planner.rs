@@ -57,10 +57,37 @@ pub fn plan_csv(bytes: &[u8], input: CsvPlanInput<'_>) -> Result<Plan, Vec<Field
 
 /// Reads, validates and plans a CSV snapshot within `limits`: what `read_csv_with` and then
 /// `plan_import` answer, the same plan or the same rejection.
+///
+/// A file of [`TWO_PARTS_FROM_BYTES`] or more is read in two halves on two threads where the
+/// platform has them (see [`plan_csv_in_parts`]); the answer is the same either way.
 pub fn plan_csv_with(
     bytes: &[u8],
     limits: &SnapshotLimits,
     input: CsvPlanInput<'_>,
+) -> Result<Plan, SnapshotRejection> {
+    plan_csv_in_parts(bytes, limits, input, TWO_PARTS_FROM_BYTES)
+}
+
+/// Files smaller than this are read on one thread: starting a thread and merging two halves
+/// costs more than it saves on a few thousand rows.
+pub const TWO_PARTS_FROM_BYTES: usize = 1 << 20;
+
+/// [`plan_csv_with`], reading files of `two_parts_from` bytes or more in two halves: the second
+/// half on a second thread, from the first line break after the middle, while this thread reads
+/// the first. The halves are planned apart and merged in file order; the merged plan is the one
+/// a single pass makes. Whenever that is not certain (the middle line break is inside a quoted
+/// cell, either half has a problem, the halves repeat each other's logins or external ids, the
+/// file has too many rows), the file is read again in one pass, which answers exactly, errors
+/// included. So a bad file costs up to twice as long; a good one about half.
+///
+/// Public so the tests can make small files take the two-part path; callers use
+/// [`plan_csv_with`].
+#[doc(hidden)]
+pub fn plan_csv_in_parts(
+    bytes: &[u8],
+    limits: &SnapshotLimits,
+    input: CsvPlanInput<'_>,
+    two_parts_from: usize,
 ) -> Result<Plan, SnapshotRejection> {
     let OpenCsv {
         mut reader,
@@ -75,32 +102,203 @@ pub fn plan_csv_with(
         rebuilt = OrgIndex::new(input.users, input.assignments);
         &rebuilt
     };
+    let two_threads = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
+    if bytes.len() >= two_parts_from && two_threads {
+        let parts = Parts {
+            bytes,
+            limits,
+            input,
+            index,
+            layout: &layout,
+            names: &names,
+        };
+        match parts.plan(reader) {
+            Ok(plan) => return Ok(plan),
+            Err(Stop::Rejected(rejection)) => return Err(rejection),
+            Err(Stop::Uncertain) => {}
+        }
+        // The first reader went its way: read the file again from the top.
+        reader = open(bytes, limits)?.reader;
+    }
     let mut planner = RowPlanner::new(input, index, limits);
+    match read_rows(
+        &mut reader,
+        &mut planner,
+        &layout,
+        limits,
+        &names,
+        Part::Whole,
+    ) {
+        Ok(rows) => planner.finish(rows),
+        Err(Stop::Rejected(rejection)) => Err(rejection),
+        // A whole file is never uncertain; answer as a single pass would if it were.
+        Err(Stop::Uncertain) => planner.finish(0),
+    }
+}
+
+/// Why reading rows stopped before the end.
+enum Stop {
+    /// The file is refused, as a single pass refuses it.
+    Rejected(SnapshotRejection),
+    /// The two-part reading cannot be sure of its answer; read again in one pass.
+    Uncertain,
+}
+
+/// Which rows a reader reads.
+#[derive(Clone, Copy)]
+enum Part {
+    /// Every row, as a single pass.
+    Whole,
+    /// The rows that start before byte `until`; a row must start exactly there.
+    First { until: u64 },
+    /// The rest, from a reader without a header; every row must have `fields` fields.
+    Second { fields: usize },
+}
+
+/// Reads rows into `planner`, a batch at a time, until the end or the end of its part, and
+/// answers how many.
+fn read_rows(
+    reader: &mut csv::Reader<&[u8]>,
+    planner: &mut RowPlanner<'_>,
+    layout: &Layout,
+    limits: &SnapshotLimits,
+    names: &[String],
+    part: Part,
+) -> Result<usize, Stop> {
     let mut batch: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
     let mut rows = 0usize;
     loop {
         let mut filled = 0;
+        let mut ended = false;
         while filled < BATCH {
-            match reader.read_record(&mut batch[filled]) {
-                Ok(false) => break,
-                Ok(true) if rows + filled == limits.max_users => {
-                    return Err(SnapshotRejection::TooLarge(vec![too_many_users(
+            let record = &mut batch[filled];
+            match reader.read_record(record) {
+                Ok(false) => {
+                    ended = true;
+                    break;
+                }
+                Ok(true) => {}
+                // A file that cannot be read is malformed, whatever its rows before said.
+                Err(e) => {
+                    return Err(match part {
+                        Part::Second { .. } => Stop::Uncertain,
+                        _ => {
+                            Stop::Rejected(SnapshotRejection::Malformed(vec![csv_error(&e, names)]))
+                        }
+                    });
+                }
+            }
+            match part {
+                Part::First { until } => {
+                    let start = record.position().map_or(0, csv::Position::byte);
+                    if start >= until {
+                        if start != until {
+                            return Err(Stop::Uncertain);
+                        }
+                        ended = true;
+                        break;
+                    }
+                }
+                Part::Second { fields } if record.len() != fields => return Err(Stop::Uncertain),
+                _ => {}
+            }
+            if rows + filled == limits.max_users {
+                return Err(match part {
+                    Part::Second { .. } => Stop::Uncertain,
+                    _ => Stop::Rejected(SnapshotRejection::TooLarge(vec![too_many_users(
                         Origin::CsvRow.user(rows + filled),
                         limits,
-                    )]));
-                }
-                Ok(true) => filled += 1,
-                // A file that cannot be read is malformed, whatever its rows before said.
-                Err(e) => return Err(SnapshotRejection::Malformed(vec![csv_error(&e, &names)])),
+                    )])),
+                });
             }
+            filled += 1;
         }
-        planner.rows(&batch[..filled], &layout, rows);
+        planner.rows(&batch[..filled], layout, rows);
         rows += filled;
-        if filled < BATCH {
-            break;
+        if ended {
+            return Ok(rows);
         }
     }
-    planner.finish(rows)
+}
+
+/// A file read as two halves on two threads.
+struct Parts<'a> {
+    bytes: &'a [u8],
+    limits: &'a SnapshotLimits,
+    input: CsvPlanInput<'a>,
+    index: &'a OrgIndex,
+    layout: &'a Layout,
+    names: &'a [String],
+}
+
+impl Parts<'_> {
+    /// `reader` has read the header.
+    fn plan(&self, mut reader: csv::Reader<&[u8]>) -> Result<Plan, Stop> {
+        let bytes = self.bytes;
+        let middle = bytes.len() / 2;
+        let split = bytes[middle..]
+            .iter()
+            .position(|&b| b == b'\n')
+            .map(|at| middle + at + 1)
+            .filter(|&split| split < bytes.len())
+            .ok_or(Stop::Uncertain)?;
+        let second = &bytes[split..];
+        // A reader strips a byte order mark at its start; in the middle of a file it is data.
+        if second.starts_with(b"\xef\xbb\xbf") {
+            return Err(Stop::Uncertain);
+        }
+        let fields = self.names.len();
+        let (first, later) = std::thread::scope(|scope| {
+            let later = std::thread::Builder::new()
+                .name("csv-second-half".to_owned())
+                .spawn_scoped(scope, || {
+                    let mut reader = csv::ReaderBuilder::new()
+                        .has_headers(false)
+                        .flexible(true)
+                        .from_reader(second);
+                    let mut planner = RowPlanner::new(self.input, self.index, self.limits);
+                    let part = Part::Second { fields };
+                    read_rows(
+                        &mut reader,
+                        &mut planner,
+                        self.layout,
+                        self.limits,
+                        &[],
+                        part,
+                    )
+                    .map(|rows| (planner, rows))
+                });
+            // No second thread here: read the file in one pass instead.
+            let Ok(later) = later else {
+                return (Err(Stop::Uncertain), None);
+            };
+            let mut planner = RowPlanner::new(self.input, self.index, self.limits);
+            let part = Part::First {
+                until: split as u64,
+            };
+            let first = read_rows(
+                &mut reader,
+                &mut planner,
+                self.layout,
+                self.limits,
+                self.names,
+                part,
+            )
+            .map(|rows| (planner, rows));
+            let later = match later.join() {
+                Ok(later) => later,
+                Err(panic) => std::panic::resume_unwind(panic),
+            };
+            (first, Some(later))
+        });
+        let (mut planner, first_rows) = first?;
+        let (later, later_rows) = later.ok_or(Stop::Uncertain)??;
+        let rows = first_rows + later_rows;
+        if rows > self.limits.max_users || !planner.absorb(later) {
+            return Err(Stop::Uncertain);
+        }
+        planner.finish(rows).map_err(|_| Stop::Uncertain)
+    }
 }
 
 /// Rows are read this many at a time, and their users looked up together before any is
@@ -221,6 +419,26 @@ impl<'a> RowPlanner<'a> {
             in_app,
             regrouped: Vec::new(),
         }
+    }
+
+    /// Takes in the rows another planner read after this one's (the second half of the file),
+    /// as if this planner had read them. False when the halves repeat a login or an external
+    /// id, or either found a problem: the rows must then be read in one pass, which names the
+    /// problems as it does.
+    fn absorb(&mut self, later: RowPlanner<'a>) -> bool {
+        if !self.errors.is_empty() || !later.errors.is_empty() {
+            return false;
+        }
+        if !self.logins.absorb(&later.logins)
+            || !self.external_ids.absorb(&later.external_ids)
+            || !self.new_logins.is_disjoint(&later.new_logins)
+            || !self.new_external_ids.is_disjoint(&later.new_external_ids)
+        {
+            return false;
+        }
+        self.writer.absorb(later.writer);
+        self.regrouped.extend(later.regrouped);
+        true
     }
 
     fn in_app(&self, user: usize) -> bool {

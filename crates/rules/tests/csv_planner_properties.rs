@@ -11,7 +11,7 @@ mod org;
 
 use org::csv::cell;
 use proptest::prelude::*;
-use safeguard_rules::csv_planner::{CsvPlanInput, plan_csv_with};
+use safeguard_rules::csv_planner::{CsvPlanInput, plan_csv_in_parts, plan_csv_with};
 use safeguard_rules::org::{
     App, AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User, UserStatus,
 };
@@ -373,18 +373,18 @@ proptest! {
                     snapshot: &snapshot,
                 })
             });
-            let actual = plan_csv_with(
-                &bytes,
-                &limits,
-                CsvPlanInput {
-                    app,
-                    users: &org.users,
-                    assignments: &org.assignments,
-                    populations: &org.populations,
-                    group_rules: &org.rules,
-                    index: &index,
-                },
-            );
+            let input = CsvPlanInput {
+                app,
+                users: &org.users,
+                assignments: &org.assignments,
+                populations: &org.populations,
+                group_rules: &org.rules,
+                index: &index,
+            };
+            let actual = plan_csv_with(&bytes, &limits, input);
+            // However small, the file read in two halves on two threads, then merged.
+            let halves = plan_csv_in_parts(&bytes, &limits, input, 0);
+            prop_assert_eq!(&halves, &expected, "in two parts: {}", String::from_utf8_lossy(&bytes));
             prop_assert_eq!(actual, expected, "{}", String::from_utf8_lossy(&bytes));
         }
     }

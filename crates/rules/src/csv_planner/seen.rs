@@ -5,7 +5,7 @@
 //! array over the org's users (no hashing, no copy). Only values the org does not know (new
 //! hires' logins and ids) are copied, into one arena, and found through a [`HashSlots`].
 
-use crate::hash_slots::{HashSlots, NONE, position};
+use crate::hash_slots::{HashSlots, NONE, hash_str, position};
 
 /// Values the org does not know, each with the last row that had it.
 #[derive(Default)]
@@ -46,6 +46,27 @@ impl NewValues {
     }
 }
 
+impl NewValues {
+    fn values(&self) -> impl Iterator<Item = &str> {
+        self.entries
+            .iter()
+            .filter_map(|&(start, end, _)| self.arena.get(start..end))
+    }
+
+    fn contains(&self, hash: u64, value: &str) -> bool {
+        self.slots.candidates(hash).any(|e| {
+            self.entries
+                .get(e as usize)
+                .is_some_and(|&(start, end, _)| self.arena.get(start..end) == Some(value))
+        })
+    }
+
+    /// Whether no value of `other` is one of these.
+    pub(super) fn is_disjoint(&self, other: &NewValues) -> bool {
+        !other.values().any(|v| self.contains(hash_str(v), v))
+    }
+}
+
 /// For each org user (by position), the last row that claimed it, or [`NONE`].
 pub(super) struct Claims(Vec<u32>);
 
@@ -60,6 +81,20 @@ impl Claims {
             Some(last) => std::mem::replace(last, row),
             None => NONE,
         }
+    }
+
+    /// Takes in the claims of rows read after these (their row numbers are not kept: a merge
+    /// only happens when no row repeats another). False when both claimed one user.
+    pub(super) fn absorb(&mut self, later: &Claims) -> bool {
+        for (mine, &theirs) in self.0.iter_mut().zip(&later.0) {
+            if theirs != NONE {
+                if *mine != NONE {
+                    return false;
+                }
+                *mine = theirs;
+            }
+        }
+        true
     }
 
     pub(super) fn is_claimed(&self, user: usize) -> bool {

@@ -220,6 +220,15 @@ impl<'a> ChangeWriter<'a> {
         }
     }
 
+    /// Takes in the changes another writer wrote for later rows of the same import.
+    pub(crate) fn absorb(&mut self, later: ChangeWriter<'_>) {
+        self.changes.extend(later.changes);
+        self.counts.created += later.counts.created;
+        self.counts.updated += later.counts.updated;
+        self.counts.unchanged += later.counts.unchanged;
+        self.counts.deactivated += later.counts.deactivated;
+    }
+
     /// The plan: the changes, their counts, and the counted impact against `populations`.
     pub(crate) fn finish(self, scanned: u64, populations: &[AppPopulation]) -> Plan {
         let mut counts = self.counts;
