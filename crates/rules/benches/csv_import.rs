@@ -15,7 +15,7 @@
 mod workload;
 
 use criterion::{Criterion, black_box, criterion_group, criterion_main};
-use safeguard_rules::csv_planner::plan_csv;
+use safeguard_rules::csv_planner::{plan_csv, plan_csv_in_parts};
 use safeguard_rules::evaluator::evaluate;
 use safeguard_rules::org_index::OrgIndex;
 use safeguard_rules::planner::plan_import;
@@ -70,11 +70,34 @@ fn import_csv(c: &mut Criterion) {
     group.bench_function("floor_csv_crate_string_records_1m", |b| {
         b.iter(|| csv_floor(black_box(&bytes)))
     });
+    // The plan is the import's product (the server stores it): dropping it is timed apart.
     group.bench_function("plan_csv_evaluate_1m", |b| {
-        b.iter(|| {
+        b.iter_with_large_drop(|| {
             let plan = plan_csv(black_box(&bytes), org.csv_input(&index)).expect("a valid file");
-            evaluate(&settings, &plan.impact, &org.app.id)
+            let verdict = evaluate(&settings, &plan.impact, &org.app.id);
+            (plan, verdict)
         })
+    });
+    // The same on one thread: what a busy machine, or one core, gets.
+    group.bench_function("plan_csv_one_thread_evaluate_1m", |b| {
+        b.iter_with_large_drop(|| {
+            let plan = plan_csv_in_parts(
+                black_box(&bytes),
+                &Default::default(),
+                org.csv_input(&index),
+                usize::MAX,
+            )
+            .expect("a valid file");
+            let verdict = evaluate(&settings, &plan.impact, &org.app.id);
+            (plan, verdict)
+        })
+    });
+    group.bench_function("drop_plan_1m", |b| {
+        b.iter_batched(
+            || plan_csv(&bytes, org.csv_input(&index)).expect("a valid file"),
+            drop,
+            criterion::BatchSize::PerIteration,
+        )
     });
     // The app's state, built once when the org is loaded: not part of an import.
     group.bench_function("org_index_1m", |b| {

@@ -353,10 +353,8 @@ impl<'r, 'i> Lookup<'r, 'i> {
             index.user_by_login(login_hash, &folded_login)
         };
         // The usual row keeps its user's external id: its owner is known without hashing.
-        let keeps_its_id = known.is_some_and(|(_, user)| {
-            user.profile()
-                .is_some_and(|p| p.external_id == Some(row.external_id.as_bytes()))
-        });
+        let keeps_its_id =
+            known.is_some_and(|(_, user)| user.external_id() == Some(row.external_id.as_bytes()));
         let external_id_owner = match known {
             Some((_, user)) if keeps_its_id => user.owner,
             _ => index.external_id_owner(row.external_id).unwrap_or(NONE),
@@ -393,6 +391,8 @@ struct RowPlanner<'a> {
     /// Users whose attributes change while group rules exist, with their new attributes: the
     /// rules are applied once their other assignments are looked up, after the rows.
     regrouped: Vec<(u32, BTreeMap<String, String>)>,
+    /// Where a row is written in the index's stored form to be compared.
+    scratch: Vec<u8>,
 }
 
 impl<'a> RowPlanner<'a> {
@@ -418,6 +418,7 @@ impl<'a> RowPlanner<'a> {
             new_external_ids: NewValues::with_capacity(users / 8),
             in_app,
             regrouped: Vec::new(),
+            scratch: Vec::new(),
         }
     }
 
@@ -523,11 +524,10 @@ impl<'a> RowPlanner<'a> {
             return;
         };
         // The index fits the users (checked before the first row), so the user is there.
-        let (Some(user), Some(stored)) = (self.input.users.get(u as usize), stored.profile())
-        else {
+        let Some(user) = self.input.users.get(u as usize) else {
             return;
         };
-        match row.compare(&stored) {
+        match row.compare(&stored, &mut self.scratch) {
             Difference::Same => self.writer.counts.unchanged += 1,
             Difference::Changed { attributes } => {
                 let profile = row.profile();

@@ -13,7 +13,7 @@ use crate::ids::AppId;
 use crate::org::{Assignment, User, fold_login};
 use rustc_hash::FxHashMap as HashMap;
 use stored_users::StoredUsers;
-pub(crate) use stored_users::{StoredProfile, StoredUser};
+pub(crate) use stored_users::{StoredUser, encode_attribute, encode_fields};
 
 /// The org's users and assignments, indexed. Built from `users` and `assignments` by
 /// [`OrgIndex::new`]; pass the same slices, unchanged, to every plan that uses it.
@@ -45,6 +45,7 @@ impl OrgIndex {
         let mut logins = HashSlots::with_capacity(users.len());
         let mut external_ids = HashSlots::with_capacity(users.len());
         let mut stored = StoredUsers::with_capacity(users.len());
+        let mut scratch = Vec::new();
         let mut by_id: HashMap<&str, u32> =
             HashMap::with_capacity_and_hasher(users.len(), Default::default());
         for (i, user) in users.iter().enumerate() {
@@ -65,7 +66,7 @@ impl OrgIndex {
                 }
                 None => NONE,
             };
-            stored.push(user, &folded, owner);
+            stored.push(user, &folded, owner, &mut scratch);
         }
         stored.shrink_to_fit();
 
@@ -168,7 +169,6 @@ fn find_external_id(slots: &HashSlots, stored: &StoredUsers, hash: u64, id: &str
     slots.candidates(hash).find(|&u| {
         stored
             .get(u)
-            .and_then(|user| user.profile())
-            .is_some_and(|profile| profile.external_id == Some(id.as_bytes()))
+            .is_some_and(|user| user.external_id() == Some(id.as_bytes()))
     })
 }

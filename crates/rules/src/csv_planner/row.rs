@@ -5,7 +5,7 @@
 //! other non-empty cell an attribute; an empty optional cell is no value.
 
 use crate::org::Profile;
-use crate::org_index::StoredProfile;
+use crate::org_index::{StoredUser, encode_attribute, encode_fields};
 use crate::snapshot::{
     Origin, SnapshotLimits, attribute_name_too_long, attribute_value_too_long, field_too_long,
     longer_than, too_many_attributes,
@@ -77,7 +77,7 @@ pub(super) enum Difference {
 
 impl<'r> Row<'r> {
     pub(super) fn read(record: &'r StringRecord, layout: &'r Layout) -> Self {
-        let cell = |column: usize| record.get(column).unwrap_or("").trim();
+        let cell = |column: usize| trim(record.get(column).unwrap_or(""));
         let optional = |column: Option<usize>| column.map(cell).filter(|v| !v.is_empty());
         Self {
             record,
@@ -94,7 +94,7 @@ impl<'r> Row<'r> {
     fn attributes(&self) -> impl Iterator<Item = (&'r str, &'r str)> + 'r {
         let (record, layout) = (self.record, self.layout);
         layout.attributes.iter().filter_map(move |(name, column)| {
-            let value = record.get(*column).unwrap_or("").trim();
+            let value = trim(record.get(*column).unwrap_or(""));
             (!value.is_empty()).then_some((name.as_str(), value))
         })
     }
@@ -146,19 +146,26 @@ impl<'r> Row<'r> {
         }
     }
 
-    /// How this row differs from `current`, field by field, allocating nothing: what
-    /// `SnapshotUser::changes` answers for the user `read_user` would build from the row.
-    pub(super) fn compare(&self, current: &StoredProfile<'_>) -> Difference {
-        let attributes = !self
-            .attributes()
-            .map(|(name, value)| (name.as_bytes(), value.as_bytes()))
-            .eq(current.attributes());
-        let changed = attributes
-            || current.external_id != Some(self.external_id.as_bytes())
-            || current.first_name != self.first_name.map(str::as_bytes)
-            || current.last_name != self.last_name.map(str::as_bytes)
-            || current.email != self.email.map(str::as_bytes);
-        if changed {
+    /// How this row differs from `current`: what `SnapshotUser::changes` answers for the user
+    /// `read_user` would build from the row. The row is written in the stored form into
+    /// `scratch` (reused, so nothing is allocated) and compared byte for byte.
+    pub(super) fn compare(&self, current: &StoredUser<'_>, scratch: &mut Vec<u8>) -> Difference {
+        scratch.clear();
+        for (name, value) in self.attributes() {
+            encode_attribute(scratch, name, value);
+        }
+        let attributes = current.attributes != scratch.as_slice();
+        scratch.clear();
+        encode_fields(
+            scratch,
+            [
+                Some(self.external_id),
+                self.first_name,
+                self.last_name,
+                self.email,
+            ],
+        );
+        if attributes || current.fields != scratch.as_slice() {
             Difference::Changed { attributes }
         } else {
             Difference::Same
@@ -177,6 +184,41 @@ impl<'r> Row<'r> {
             last_name: self.last_name.map(str::to_owned),
             email: self.email.map(str::to_owned),
             attributes,
+        }
+    }
+}
+
+/// `str::trim`, answering at once for the usual cell that starts and ends with an ASCII
+/// character other than white space (`str::trim` walks characters to decide the same).
+fn trim(cell: &str) -> &str {
+    let plain = |b: &u8| b.is_ascii() && !matches!(b, b' ' | b'\t'..=b'\r');
+    match (cell.as_bytes().first(), cell.as_bytes().last()) {
+        (Some(first), Some(last)) if plain(first) && plain(last) => cell,
+        _ => cell.trim(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::trim;
+
+    #[test]
+    fn trims_as_str_trim_does() {
+        for cell in [
+            "",
+            " ",
+            "a",
+            " a ",
+            "\ta\r",
+            "a\u{a0}",
+            "\u{3000}a",
+            "\u{85}",
+            "\x0ba\x0c",
+            "\x1fa",
+            "é",
+            " é ",
+        ] {
+            assert_eq!(trim(cell), cell.trim(), "{cell:?}");
         }
     }
 }

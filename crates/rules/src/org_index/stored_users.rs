@@ -5,12 +5,14 @@
 //! A `User` keeps each of those in its own allocation, so comparing a row with one is about ten
 //! scattered cache misses; on a million users that was most of an import's time. A record here
 //! is one short run of bytes (about 120 for a typical profile), so a comparison reads one or two
-//! cache lines, and reading users in order streams.
+//! cache lines, and reading users in order streams. The profile is stored in a canonical
+//! encoding ([`encode_fields`], [`encode_attribute`]) that a row is encoded in too, so "does the
+//! row change the profile" is two byte comparisons rather than a field-by-field walk.
 //!
-//! A record: the owner as 4 little-endian bytes; the folded login; the external id, first name,
-//! last name and email, each present or absent; the number of attributes, then each name and
-//! value in the profile's (sorted) order. Lengths are LEB128 varints; an optional value's length
-//! is stored plus one, 0 meaning absent.
+//! A record: the owner as 4 little-endian bytes; the folded login; the length of the fields;
+//! the fields (external id, first name, last name, email, each present or absent); then the
+//! attributes to the end of the record, each name and value in the profile's (sorted) order.
+//! Lengths are LEB128 varints; an optional value's length is stored plus one, 0 meaning absent.
 
 use crate::org::User;
 
@@ -32,29 +34,30 @@ impl StoredUsers {
         }
     }
 
-    pub(crate) fn push(&mut self, user: &User, folded_login: &str, owner: u32) {
+    pub(crate) fn push(
+        &mut self,
+        user: &User,
+        folded_login: &str,
+        owner: u32,
+        scratch: &mut Vec<u8>,
+    ) {
         let out = &mut self.bytes;
         out.extend_from_slice(&owner.to_le_bytes());
-        put_text(out, folded_login);
+        put_bytes(out, folded_login.as_bytes());
         let profile = &user.profile;
-        for field in [
-            &profile.external_id,
-            &profile.first_name,
-            &profile.last_name,
-            &profile.email,
-        ] {
-            match field {
-                Some(text) => {
-                    put_varint(out, text.len() + 1);
-                    out.extend_from_slice(text.as_bytes());
-                }
-                None => put_varint(out, 0),
-            }
-        }
-        put_varint(out, profile.attributes.len());
+        scratch.clear();
+        encode_fields(
+            scratch,
+            [
+                profile.external_id.as_deref(),
+                profile.first_name.as_deref(),
+                profile.last_name.as_deref(),
+                profile.email.as_deref(),
+            ],
+        );
+        put_bytes(out, scratch);
         for (name, value) in &profile.attributes {
-            put_text(out, name);
-            put_text(out, value);
+            encode_attribute(out, name, value);
         }
         self.starts.push(self.bytes.len());
     }
@@ -70,60 +73,52 @@ impl StoredUsers {
         let record = self.bytes.get(start..end)?;
         let (owner, rest) = record.split_first_chunk::<4>()?;
         let mut reader = Reader(rest);
-        let folded_login = reader.text()?;
+        let folded_login = reader.bytes()?;
+        let fields = reader.bytes()?;
         Some(StoredUser {
             owner: u32::from_le_bytes(*owner),
             folded_login,
-            rest: reader,
+            fields,
+            attributes: reader.0,
         })
     }
 }
 
-/// One user's record, read lazily: the login first (every lookup checks it), the profile only
-/// when a row is compared with it.
-#[derive(Clone, Copy)]
+/// One user's record.
+#[derive(Clone, Copy, Debug)]
 pub(crate) struct StoredUser<'a> {
     pub(crate) owner: u32,
     pub(crate) folded_login: &'a [u8],
-    rest: Reader<'a>,
-}
-
-/// A stored profile's fields as bytes; `None` is an absent field.
-pub(crate) struct StoredProfile<'a> {
-    pub(crate) external_id: Option<&'a [u8]>,
-    pub(crate) first_name: Option<&'a [u8]>,
-    pub(crate) last_name: Option<&'a [u8]>,
-    pub(crate) email: Option<&'a [u8]>,
-    attributes: Reader<'a>,
-    attribute_count: usize,
+    /// The profile's fields, as [`encode_fields`] writes them.
+    pub(crate) fields: &'a [u8],
+    /// The profile's attributes, as [`encode_attribute`] writes them, one after another.
+    pub(crate) attributes: &'a [u8],
 }
 
 impl<'a> StoredUser<'a> {
-    /// The profile; `None` only for a damaged record, which [`StoredUsers`] never writes.
-    pub(crate) fn profile(&self) -> Option<StoredProfile<'a>> {
-        let mut reader = self.rest;
-        let external_id = reader.optional()?;
-        let first_name = reader.optional()?;
-        let last_name = reader.optional()?;
-        let email = reader.optional()?;
-        let attribute_count = reader.varint()?;
-        Some(StoredProfile {
-            external_id,
-            first_name,
-            last_name,
-            email,
-            attributes: reader,
-            attribute_count,
-        })
+    /// The external id (`None` for none); read from the front of the fields.
+    pub(crate) fn external_id(&self) -> Option<&'a [u8]> {
+        Reader(self.fields).optional().flatten()
     }
 }
 
-impl<'a> StoredProfile<'a> {
-    /// The attributes, name and value, in the profile's order.
-    pub(crate) fn attributes(&self) -> impl Iterator<Item = (&'a [u8], &'a [u8])> {
-        let mut reader = self.attributes;
-        (0..self.attribute_count).map_while(move |_| Some((reader.text()?, reader.text()?)))
+/// Writes a profile's fields (external id, first name, last name, email) in the stored form.
+pub(crate) fn encode_fields(out: &mut Vec<u8>, fields: [Option<&str>; 4]) {
+    for field in fields {
+        match field {
+            Some(text) => {
+                put_varint(out, text.len() + 1);
+                out.extend_from_slice(text.as_bytes());
+            }
+            None => put_varint(out, 0),
+        }
     }
+}
+
+/// Writes one attribute in the stored form. A profile's attributes are written in its order.
+pub(crate) fn encode_attribute(out: &mut Vec<u8>, name: &str, value: &str) {
+    put_bytes(out, name.as_bytes());
+    put_bytes(out, value.as_bytes());
 }
 
 fn put_varint(out: &mut Vec<u8>, mut value: usize) {
@@ -134,9 +129,9 @@ fn put_varint(out: &mut Vec<u8>, mut value: usize) {
     out.push(value as u8);
 }
 
-fn put_text(out: &mut Vec<u8>, text: &str) {
-    put_varint(out, text.len());
-    out.extend_from_slice(text.as_bytes());
+fn put_bytes(out: &mut Vec<u8>, bytes: &[u8]) {
+    put_varint(out, bytes.len());
+    out.extend_from_slice(bytes);
 }
 
 #[derive(Clone, Copy)]
@@ -144,8 +139,14 @@ struct Reader<'a>(&'a [u8]);
 
 impl<'a> Reader<'a> {
     fn varint(&mut self) -> Option<usize> {
-        let mut value = 0usize;
-        let mut shift = 0;
+        let (&first, rest) = self.0.split_first()?;
+        self.0 = rest;
+        // Almost every length is under 128: one byte.
+        if first < 0x80 {
+            return Some(usize::from(first));
+        }
+        let mut value = usize::from(first & 0x7f);
+        let mut shift = 7;
         loop {
             let (&byte, rest) = self.0.split_first()?;
             self.0 = rest;
@@ -163,7 +164,7 @@ impl<'a> Reader<'a> {
         Some(taken)
     }
 
-    fn text(&mut self) -> Option<&'a [u8]> {
+    fn bytes(&mut self) -> Option<&'a [u8]> {
         let len = self.varint()?;
         self.take(len)
     }
@@ -193,23 +194,36 @@ mod tests {
                 first_name: None,
                 last_name: Some(long.clone()),
                 email: Some(String::new()),
-                attributes: [("a".to_owned(), "1".to_owned()), ("b".to_owned(), long)]
-                    .into_iter()
-                    .collect(),
+                attributes: [
+                    ("a".to_owned(), "1".to_owned()),
+                    ("b".to_owned(), long.clone()),
+                ]
+                .into_iter()
+                .collect(),
             },
         };
         let mut stored = StoredUsers::with_capacity(1);
-        stored.push(&user, "ada@example.com", 7);
+        stored.push(&user, "ada@example.com", 7, &mut Vec::new());
         let record = stored.get(0).unwrap();
         assert_eq!(record.owner, 7);
         assert_eq!(record.folded_login, b"ada@example.com");
-        let profile = record.profile().unwrap();
-        assert_eq!(profile.external_id, Some(&b"e1"[..]));
-        assert_eq!(profile.first_name, None);
-        assert_eq!(profile.last_name.map(<[u8]>::len), Some(300));
-        assert_eq!(profile.email, Some(&b""[..]));
-        let attributes: Vec<_> = profile.attributes().map(|(n, v)| (n, v.len())).collect();
-        assert_eq!(attributes, [(&b"a"[..], 1), (&b"b"[..], 300)]);
+        assert_eq!(record.external_id(), Some(&b"e1"[..]));
+        let mut fields = Vec::new();
+        encode_fields(&mut fields, [Some("e1"), None, Some(&long), Some("")]);
+        assert_eq!(record.fields, fields);
+        let mut attributes = Vec::new();
+        encode_attribute(&mut attributes, "a", "1");
+        encode_attribute(&mut attributes, "b", &long);
+        assert_eq!(record.attributes, attributes);
         assert!(stored.get(1).is_none());
+    }
+
+    #[test]
+    fn a_value_with_a_long_length_reads_back() {
+        let mut out = Vec::new();
+        put_varint(&mut out, 300);
+        put_varint(&mut out, 5);
+        let mut reader = Reader(&out);
+        assert_eq!((reader.varint(), reader.varint()), (Some(300), Some(5)));
     }
 }
