@@ -31,6 +31,9 @@ use row::{Difference, Layout, Row};
 use seen::{Claims, NewValues};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
+use std::ops::Range;
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
 
 /// What the CSV planner reads: the org as [`crate::PlanInput`] describes it, and its index.
 #[derive(Clone, Copy, Debug)]
@@ -58,36 +61,40 @@ pub fn plan_csv(bytes: &[u8], input: CsvPlanInput<'_>) -> Result<Plan, Vec<Field
 /// Reads, validates and plans a CSV snapshot within `limits`: what `read_csv_with` and then
 /// `plan_import` answer, the same plan or the same rejection.
 ///
-/// A file of [`TWO_PARTS_FROM_BYTES`] or more is read in two halves on two threads where the
-/// platform has them (see [`plan_csv_in_parts`]); the answer is the same either way.
+/// A file of [`PARTS_FROM_BYTES`] or more is read in parts on two threads where the platform
+/// has them (see [`plan_csv_in_parts`]); the answer is the same either way.
 pub fn plan_csv_with(
     bytes: &[u8],
     limits: &SnapshotLimits,
     input: CsvPlanInput<'_>,
 ) -> Result<Plan, SnapshotRejection> {
-    plan_csv_in_parts(bytes, limits, input, TWO_PARTS_FROM_BYTES)
+    plan_csv_in_parts(bytes, limits, input, PARTS_FROM_BYTES)
 }
 
-/// Files smaller than this are read on one thread: starting a thread and merging two halves
-/// costs more than it saves on a few thousand rows.
-pub const TWO_PARTS_FROM_BYTES: usize = 1 << 20;
+/// Files smaller than this are read on one thread: starting a thread and merging parts costs
+/// more than it saves on a few thousand rows.
+pub const PARTS_FROM_BYTES: usize = 1 << 20;
 
-/// [`plan_csv_with`], reading files of `two_parts_from` bytes or more in two halves: the second
-/// half on a second thread, from the first line break after the middle, while this thread reads
-/// the first. The halves are planned apart and merged in file order; the merged plan is the one
-/// a single pass makes. Whenever that is not certain (the middle line break is inside a quoted
-/// cell, either half has a problem, the halves repeat each other's logins or external ids, the
+/// How many parts a large file is cut into. More parts than threads, taken in turn by whichever
+/// thread is free, so a part with more work (new hires, who are created, tend to be listed
+/// together) does not keep one thread busy while the other waits.
+const PARTS: usize = 32;
+
+/// [`plan_csv_with`], reading files of `parts_from` bytes or more in [`PARTS`] parts, cut at
+/// line breaks, on two threads. The parts are planned apart and merged in file order; the
+/// merged plan is the one a single pass makes. Whenever that is not certain (a cut is inside a
+/// quoted cell, a part has a problem, parts repeat each other's logins or external ids, the
 /// file has too many rows), the file is read again in one pass, which answers exactly, errors
 /// included. So a bad file costs up to twice as long; a good one about half.
 ///
-/// Public so the tests can make small files take the two-part path; callers use
+/// Public so the tests can make small files take the path in parts; callers use
 /// [`plan_csv_with`].
 #[doc(hidden)]
 pub fn plan_csv_in_parts(
     bytes: &[u8],
     limits: &SnapshotLimits,
     input: CsvPlanInput<'_>,
-    two_parts_from: usize,
+    parts_from: usize,
 ) -> Result<Plan, SnapshotRejection> {
     let OpenCsv {
         mut reader,
@@ -102,8 +109,9 @@ pub fn plan_csv_in_parts(
         rebuilt = OrgIndex::new(input.users, input.assignments);
         &rebuilt
     };
+    let in_app = app_users(input, index);
     let two_threads = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
-    if bytes.len() >= two_parts_from && two_threads {
+    if bytes.len() >= parts_from && two_threads {
         let parts = Parts {
             bytes,
             limits,
@@ -111,6 +119,7 @@ pub fn plan_csv_in_parts(
             index,
             layout: &layout,
             names: &names,
+            in_app: &in_app,
         };
         match parts.plan(reader) {
             Ok(plan) => return Ok(plan),
@@ -120,7 +129,9 @@ pub fn plan_csv_in_parts(
         // The first reader went its way: read the file again from the top.
         reader = open(bytes, limits)?.reader;
     }
-    let mut planner = RowPlanner::new(input, index, limits);
+    let users = input.users.len();
+    let claims = (Claims::rows(users), Claims::rows(users));
+    let mut planner = RowPlanner::new(input, index, limits, &in_app, claims);
     match read_rows(
         &mut reader,
         &mut planner,
@@ -129,10 +140,10 @@ pub fn plan_csv_in_parts(
         &names,
         Part::Whole,
     ) {
-        Ok(rows) => planner.finish(rows),
+        Ok(rows) => planner.finish_here(rows),
         Err(Stop::Rejected(rejection)) => Err(rejection),
         // A whole file is never uncertain; answer as a single pass would if it were.
-        Err(Stop::Uncertain) => planner.finish(0),
+        Err(Stop::Uncertain) => planner.finish_here(0),
     }
 }
 
@@ -151,8 +162,9 @@ enum Part {
     Whole,
     /// The rows that start before byte `until`; a row must start exactly there.
     First { until: u64 },
-    /// The rest, from a reader without a header; every row must have `fields` fields.
-    Second { fields: usize },
+    /// A later part, from a reader without a header: every row must have `fields` fields, and
+    /// unless it is the last part, its rows end where a row starts at byte `until`.
+    Later { fields: usize, until: Option<u64> },
 }
 
 /// Reads rows into `planner`, a batch at a time, until the end or the end of its part, and
@@ -181,30 +193,37 @@ fn read_rows(
                 // A file that cannot be read is malformed, whatever its rows before said.
                 Err(e) => {
                     return Err(match part {
-                        Part::Second { .. } => Stop::Uncertain,
+                        Part::Later { .. } => Stop::Uncertain,
                         _ => {
                             Stop::Rejected(SnapshotRejection::Malformed(vec![csv_error(&e, names)]))
                         }
                     });
                 }
             }
-            match part {
-                Part::First { until } => {
-                    let start = record.position().map_or(0, csv::Position::byte);
-                    if start >= until {
-                        if start != until {
-                            return Err(Stop::Uncertain);
-                        }
-                        ended = true;
-                        break;
+            let until = match part {
+                Part::Whole => None,
+                Part::First { until } => Some(until),
+                Part::Later { fields, until } => {
+                    if record.len() != fields {
+                        return Err(Stop::Uncertain);
                     }
+                    until
                 }
-                Part::Second { fields } if record.len() != fields => return Err(Stop::Uncertain),
-                _ => {}
+            };
+            if let Some(until) = until {
+                let start = record.position().map_or(0, csv::Position::byte);
+                if start >= until {
+                    // A row must start exactly at the cut, or it was inside a quoted cell.
+                    if start != until {
+                        return Err(Stop::Uncertain);
+                    }
+                    ended = true;
+                    break;
+                }
             }
             if rows + filled == limits.max_users {
                 return Err(match part {
-                    Part::Second { .. } => Stop::Uncertain,
+                    Part::Later { .. } => Stop::Uncertain,
                     _ => Stop::Rejected(SnapshotRejection::TooLarge(vec![too_many_users(
                         Origin::CsvRow.user(rows + filled),
                         limits,
@@ -221,7 +240,18 @@ fn read_rows(
     }
 }
 
-/// A file read as two halves on two threads.
+/// The users assigned to the import's app, one bit each.
+fn app_users(input: CsvPlanInput<'_>, index: &OrgIndex) -> Vec<u64> {
+    let mut in_app = vec![0u64; input.users.len().div_ceil(64)];
+    for user in index.app_users(&input.app.id) {
+        if let Some(word) = in_app.get_mut(user as usize / 64) {
+            *word |= 1 << (user % 64);
+        }
+    }
+    in_app
+}
+
+/// A file read in parts on two threads.
 struct Parts<'a> {
     bytes: &'a [u8],
     limits: &'a SnapshotLimits,
@@ -229,35 +259,82 @@ struct Parts<'a> {
     index: &'a OrgIndex,
     layout: &'a Layout,
     names: &'a [String],
+    in_app: &'a [u64],
 }
 
-impl Parts<'_> {
-    /// `reader` has read the header.
-    fn plan(&self, mut reader: csv::Reader<&[u8]>) -> Result<Plan, Stop> {
+/// What reading one part gave: its planner and its number of rows.
+type PartResult<'a> = Result<(RowPlanner<'a>, usize), Stop>;
+
+impl<'a> Parts<'a> {
+    /// Where the parts start: after the header, then at the first line break after each
+    /// `len / PARTS` bytes. Fewer parts when the cuts meet.
+    fn cuts(&self) -> Vec<usize> {
         let bytes = self.bytes;
-        let middle = bytes.len() / 2;
-        let split = bytes[middle..]
-            .iter()
-            .position(|&b| b == b'\n')
-            .map(|at| middle + at + 1)
-            .filter(|&split| split < bytes.len())
-            .ok_or(Stop::Uncertain)?;
-        let second = &bytes[split..];
-        // A reader strips a byte order mark at its start; in the middle of a file it is data.
-        if second.starts_with(b"\xef\xbb\xbf") {
+        let mut cuts = Vec::with_capacity(PARTS);
+        for k in 1..PARTS {
+            let from = (bytes.len() / PARTS * k).max(cuts.last().copied().unwrap_or(0));
+            let Some(at) = bytes[from..].iter().position(|&b| b == b'\n') else {
+                break;
+            };
+            let cut = from + at + 1;
+            // A reader strips a byte order mark at its start; in a file's middle it is data.
+            if cut < bytes.len() && !bytes[cut..].starts_with(b"\xef\xbb\xbf") {
+                cuts.push(cut);
+            }
+        }
+        cuts.dedup();
+        cuts
+    }
+
+    /// `reader` has read the header; it reads the first part.
+    fn plan(&self, reader: csv::Reader<&'a [u8]>) -> Result<Plan, Stop> {
+        let cuts = self.cuts();
+        if cuts.is_empty() {
             return Err(Stop::Uncertain);
         }
-        let fields = self.names.len();
-        let (first, later) = std::thread::scope(|scope| {
-            let later = std::thread::Builder::new()
-                .name("csv-second-half".to_owned())
-                .spawn_scoped(scope, || {
+        let users = self.input.users.len();
+        let logins = Claims::shared_bits(users);
+        let external_ids = Claims::shared_bits(users);
+        let first = Mutex::new(Some(reader));
+        let next = AtomicUsize::new(0);
+        let give_up = AtomicBool::new(false);
+        // Each thread takes the next part until none is left, and keeps what it read by part.
+        let work = || {
+            let mut done: Vec<(usize, PartResult<'_>)> = Vec::new();
+            loop {
+                let k = next.fetch_add(1, Ordering::Relaxed);
+                if k > cuts.len() || give_up.load(Ordering::Relaxed) {
+                    return done;
+                }
+                let claims = (Claims::Shared(&logins), Claims::Shared(&external_ids));
+                let mut planner =
+                    RowPlanner::new(self.input, self.index, self.limits, self.in_app, claims);
+                let until = cuts
+                    .get(k)
+                    .map(|&cut| (cut - k.checked_sub(1).map_or(0, |p| cuts[p])) as u64);
+                let read = if k == 0 {
+                    match first.lock().ok().and_then(|mut r| r.take()) {
+                        Some(mut reader) => read_rows(
+                            &mut reader,
+                            &mut planner,
+                            self.layout,
+                            self.limits,
+                            self.names,
+                            Part::First {
+                                until: cuts[0] as u64,
+                            },
+                        ),
+                        None => Err(Stop::Uncertain),
+                    }
+                } else {
                     let mut reader = csv::ReaderBuilder::new()
                         .has_headers(false)
                         .flexible(true)
-                        .from_reader(second);
-                    let mut planner = RowPlanner::new(self.input, self.index, self.limits);
-                    let part = Part::Second { fields };
+                        .from_reader(&self.bytes[cuts[k - 1]..]);
+                    let part = Part::Later {
+                        fields: self.names.len(),
+                        until,
+                    };
                     read_rows(
                         &mut reader,
                         &mut planner,
@@ -266,38 +343,82 @@ impl Parts<'_> {
                         &[],
                         part,
                     )
-                    .map(|rows| (planner, rows))
-                });
-            // No second thread here: read the file in one pass instead.
-            let Ok(later) = later else {
-                return (Err(Stop::Uncertain), None);
+                };
+                if read.is_err() || !planner.errors.is_empty() {
+                    give_up.store(true, Ordering::Relaxed);
+                }
+                done.push((k, read.map(|rows| (planner, rows))));
+            }
+        };
+        let (mine, theirs) = std::thread::scope(|scope| {
+            let other = std::thread::Builder::new()
+                .name("csv-part".to_owned())
+                .spawn_scoped(scope, work);
+            let mine = work();
+            let theirs = match other {
+                Ok(other) => match other.join() {
+                    Ok(theirs) => theirs,
+                    Err(panic) => std::panic::resume_unwind(panic),
+                },
+                // No second thread: this one read every part.
+                Err(_) => Vec::new(),
             };
-            let mut planner = RowPlanner::new(self.input, self.index, self.limits);
-            let part = Part::First {
-                until: split as u64,
-            };
-            let first = read_rows(
-                &mut reader,
-                &mut planner,
-                self.layout,
-                self.limits,
-                self.names,
-                part,
-            )
-            .map(|rows| (planner, rows));
-            let later = match later.join() {
-                Ok(later) => later,
-                Err(panic) => std::panic::resume_unwind(panic),
-            };
-            (first, Some(later))
+            (mine, theirs)
         });
-        let (mut planner, first_rows) = first?;
-        let (later, later_rows) = later.ok_or(Stop::Uncertain)??;
-        let rows = first_rows + later_rows;
-        if rows > self.limits.max_users || !planner.absorb(later) {
+        let mut read: Vec<(usize, PartResult<'_>)> = mine.into_iter().chain(theirs).collect();
+        read.sort_by_key(|(k, _)| *k);
+        if read.len() != cuts.len() + 1 {
+            // A thread gave up: the first part may still hold the answer (a row that cannot be
+            // read, or one too many, refuses the file whatever comes after).
+            return match read.into_iter().next() {
+                Some((0, Err(Stop::Rejected(rejection)))) => Err(Stop::Rejected(rejection)),
+                _ => Err(Stop::Uncertain),
+            };
+        }
+        let mut parts = read.into_iter().map(|(_, part)| part);
+        let (mut planner, mut rows) = parts.next().ok_or(Stop::Uncertain)??;
+        let mut later = Vec::with_capacity(cuts.len());
+        for part in parts {
+            let (part, part_rows) = part?;
+            rows += part_rows;
+            later.push(part);
+        }
+        if rows > self.limits.max_users {
             return Err(Stop::Uncertain);
         }
-        planner.finish(rows).map_err(|_| Stop::Uncertain)
+        // The users removed from the source are known now that every part has claimed its
+        // users: a second thread walks half of them while this one merges the parts.
+        let (input, index, in_app) = (self.input, self.index, self.in_app);
+        let words = in_app.len();
+        let claimed = Claims::Shared(&logins);
+        let claimed = &claimed;
+        let (absorbed, removed) = std::thread::scope(|scope| {
+            let later_half = std::thread::Builder::new()
+                .name("csv-removed".to_owned())
+                .spawn_scoped(scope, move || {
+                    removed(input, index, in_app, claimed, words / 2..words)
+                });
+            let absorbed = planner.absorb(later);
+            let (first_half, later_half) = match later_half {
+                Ok(later_half) => (
+                    removed(input, index, in_app, claimed, 0..words / 2),
+                    match later_half.join() {
+                        Ok(writer) => writer,
+                        Err(panic) => std::panic::resume_unwind(panic),
+                    },
+                ),
+                // No second thread: walk every user here.
+                Err(_) => (
+                    removed(input, index, in_app, claimed, 0..words),
+                    ChangeWriter::new(input.app, input.populations, input.group_rules),
+                ),
+            };
+            (absorbed, vec![first_half, later_half])
+        });
+        if !absorbed {
+            return Err(Stop::Uncertain);
+        }
+        planner.finish(rows, removed).map_err(|_| Stop::Uncertain)
     }
 }
 
@@ -381,13 +502,13 @@ struct RowPlanner<'a> {
     /// cannot be read, or one too many, still decides the answer).
     stopped: bool,
     /// Per org user: the last row whose login is theirs. Also the planner's "matched".
-    logins: Claims,
+    logins: Claims<'a>,
     /// Per org user owning an external id (`OrgIndex`): the last row with that id.
-    external_ids: Claims,
+    external_ids: Claims<'a>,
     new_logins: NewValues,
     new_external_ids: NewValues,
     /// The users assigned to the import's app, one bit each.
-    in_app: Vec<u64>,
+    in_app: &'a [u64],
     /// Users whose attributes change while group rules exist, with their new attributes: the
     /// rules are applied once their other assignments are looked up, after the rows.
     regrouped: Vec<(u32, BTreeMap<String, String>)>,
@@ -396,14 +517,13 @@ struct RowPlanner<'a> {
 }
 
 impl<'a> RowPlanner<'a> {
-    fn new(input: CsvPlanInput<'a>, index: &'a OrgIndex, limits: &'a SnapshotLimits) -> Self {
-        let users = input.users.len();
-        let mut in_app = vec![0u64; users.div_ceil(64)];
-        for user in index.app_users(&input.app.id) {
-            if let Some(word) = in_app.get_mut(user as usize / 64) {
-                *word |= 1 << (user % 64);
-            }
-        }
+    fn new(
+        input: CsvPlanInput<'a>,
+        index: &'a OrgIndex,
+        limits: &'a SnapshotLimits,
+        in_app: &'a [u64],
+        (logins, external_ids): (Claims<'a>, Claims<'a>),
+    ) -> Self {
         Self {
             input,
             index,
@@ -411,34 +531,39 @@ impl<'a> RowPlanner<'a> {
             writer: ChangeWriter::new(input.app, input.populations, input.group_rules),
             errors: Vec::new(),
             stopped: false,
-            logins: Claims::new(users),
-            external_ids: Claims::new(users),
-            // New logins are few next to known ones; the tables grow if not.
-            new_logins: NewValues::with_capacity(users / 8),
-            new_external_ids: NewValues::with_capacity(users / 8),
+            logins,
+            external_ids,
+            // New logins are few next to known ones; the tables grow as they come.
+            new_logins: NewValues::default(),
+            new_external_ids: NewValues::default(),
             in_app,
             regrouped: Vec::new(),
             scratch: Vec::new(),
         }
     }
 
-    /// Takes in the rows another planner read after this one's (the second half of the file),
-    /// as if this planner had read them. False when the halves repeat a login or an external
-    /// id, or either found a problem: the rows must then be read in one pass, which names the
-    /// problems as it does.
-    fn absorb(&mut self, later: RowPlanner<'a>) -> bool {
-        if !self.errors.is_empty() || !later.errors.is_empty() {
+    /// Takes in the rows that planners sharing this one's claims read after this one's (the
+    /// later parts of the file, in order), as if this planner had read them. False when parts
+    /// repeat a login or an external id, or any found a problem: the rows must then be read in
+    /// one pass, which names the problems as it does. (A repeat within the org's users was
+    /// already seen in the shared claims, as a problem of the part that claimed second.)
+    fn absorb(&mut self, later: Vec<RowPlanner<'a>>) -> bool {
+        if !self.errors.is_empty() || later.iter().any(|p| !p.errors.is_empty()) {
             return false;
         }
-        if !self.logins.absorb(&later.logins)
-            || !self.external_ids.absorb(&later.external_ids)
-            || !self.new_logins.is_disjoint(&later.new_logins)
-            || !self.new_external_ids.is_disjoint(&later.new_external_ids)
-        {
-            return false;
+        for part in &later {
+            if !self.new_logins.absorb(&part.new_logins)
+                || !self.new_external_ids.absorb(&part.new_external_ids)
+            {
+                return false;
+            }
         }
-        self.writer.absorb(later.writer);
-        self.regrouped.extend(later.regrouped);
+        let mut writers = Vec::with_capacity(later.len());
+        for part in later {
+            self.regrouped.extend(part.regrouped);
+            writers.push(part.writer);
+        }
+        self.writer.absorb(writers);
         true
     }
 
@@ -542,46 +667,82 @@ impl<'a> RowPlanner<'a> {
         }
     }
 
-    /// After the last row: the users removed from the source, the group rules' cascades, and
-    /// the plan.
-    fn finish(mut self, rows: usize) -> Result<Plan, SnapshotRejection> {
+    /// The other-app assignments of user `u`, in the org's order.
+    fn others(&self, u: u32) -> impl Iterator<Item = &'a Assignment> + use<'a> {
+        others(self.input, self.index, u)
+    }
+
+    /// The plan: the changes of the rows, then `removed` (the users removed from the source,
+    /// from [`RowPlanner::removed`], in order), then the group rules' cascades.
+    fn finish(
+        mut self,
+        rows: usize,
+        removed: Vec<ChangeWriter<'a>>,
+    ) -> Result<Plan, SnapshotRejection> {
         if !self.errors.is_empty() {
             return Err(SnapshotRejection::Invalid(self.errors));
         }
-        let CsvPlanInput {
-            app,
-            users,
-            assignments,
-            populations,
-            ..
-        } = self.input;
-        let others = |u: u32| {
-            self.index
-                .assignments_of(u)
-                .iter()
-                .filter_map(|&k| assignments.get(k as usize))
-                .filter(|a| a.app_id != app.id)
-        };
-        // In the order of the org's users, as `plan_import` lists them.
-        let deactivates = app.deactivates_removed_users();
-        for (w, &word) in self.in_app.iter().enumerate() {
-            let mut bits = word;
-            while bits != 0 {
-                let u = w * 64 + bits.trailing_zeros() as usize;
-                bits &= bits - 1;
-                if !self.logins.is_claimed(u)
-                    && let Some(user) = users.get(u)
-                {
-                    self.writer.removed(user, deactivates, others(position(u)));
-                }
-            }
-        }
+        self.writer.absorb(removed);
+        let users = self.input.users;
         for (u, attributes) in &self.regrouped {
             if let Some(user) = users.get(*u as usize) {
-                let others: Vec<&Assignment> = others(*u).collect();
+                let others: Vec<&Assignment> = self.others(*u).collect();
                 self.writer.regroup(user, attributes, &others);
             }
         }
-        Ok(self.writer.finish(rows as u64, populations))
+        Ok(self.writer.finish(rows as u64, self.input.populations))
     }
+
+    /// [`RowPlanner::finish`] with the removed users walked on this thread.
+    fn finish_here(self, rows: usize) -> Result<Plan, SnapshotRejection> {
+        let removed = removed(
+            self.input,
+            self.index,
+            self.in_app,
+            &self.logins,
+            0..self.in_app.len(),
+        );
+        self.finish(rows, vec![removed])
+    }
+}
+
+/// The other-app assignments of user `u`, in the org's order.
+fn others<'a>(
+    input: CsvPlanInput<'a>,
+    index: &'a OrgIndex,
+    u: u32,
+) -> impl Iterator<Item = &'a Assignment> + use<'a> {
+    let (assignments, app) = (input.assignments, input.app);
+    index
+        .assignments_of(u)
+        .iter()
+        .filter_map(move |&k| assignments.get(k as usize))
+        .filter(move |a| a.app_id != app.id)
+}
+
+/// After the last row: the changes for the users of the app that no row claimed (removed from
+/// the source), among the users of words `words` of the app's bits, in the order of the org's
+/// users, as `plan_import` lists them. Two threads can each walk part of the users.
+fn removed<'a>(
+    input: CsvPlanInput<'a>,
+    index: &'a OrgIndex,
+    in_app: &[u64],
+    claimed: &Claims<'_>,
+    words: Range<usize>,
+) -> ChangeWriter<'a> {
+    let mut writer = ChangeWriter::new(input.app, input.populations, input.group_rules);
+    let deactivates = input.app.deactivates_removed_users();
+    for w in words {
+        let mut bits = in_app.get(w).copied().unwrap_or(0);
+        while bits != 0 {
+            let u = w * 64 + bits.trailing_zeros() as usize;
+            bits &= bits - 1;
+            if !claimed.is_claimed(u)
+                && let Some(user) = input.users.get(u)
+            {
+                writer.removed(user, deactivates, others(input, index, position(u)));
+            }
+        }
+    }
+    writer
 }

@@ -30,13 +30,19 @@ pub(crate) fn position(index: usize) -> u32 {
     u32::try_from(index).unwrap_or(NONE)
 }
 
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug)]
 pub(crate) struct HashSlots {
     /// `tag << 32 | (position + 1)`; 0 is an empty slot. The tag is the hash's top 32 bits,
     /// and an entry's home slot is taken from the tag too, so the table can grow without the
     /// hashes (up to 2^32 slots, far beyond any org).
     slots: Vec<u64>,
     len: usize,
+}
+
+impl Default for HashSlots {
+    fn default() -> Self {
+        Self::with_capacity(0)
+    }
 }
 
 impl HashSlots {

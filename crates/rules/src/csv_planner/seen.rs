@@ -6,6 +6,7 @@
 //! hires' logins and ids) are copied, into one arena, and found through a [`HashSlots`].
 
 use crate::hash_slots::{HashSlots, NONE, hash_str, position};
+use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Values the org does not know, each with the last row that had it.
 #[derive(Default)]
@@ -18,14 +19,6 @@ pub(super) struct NewValues {
 }
 
 impl NewValues {
-    pub(super) fn with_capacity(values: usize) -> Self {
-        Self {
-            slots: HashSlots::with_capacity(values),
-            arena: String::new(),
-            entries: Vec::new(),
-        }
-    }
-
     /// Records that row `row` has `value` (filed under `hash`), and answers the last row before
     /// that had it, or [`NONE`].
     pub(super) fn see(&mut self, hash: u64, value: &str, row: u32) -> u32 {
@@ -61,43 +54,66 @@ impl NewValues {
         })
     }
 
-    /// Whether no value of `other` is one of these.
-    pub(super) fn is_disjoint(&self, other: &NewValues) -> bool {
-        !other.values().any(|v| self.contains(hash_str(v), v))
-    }
-}
-
-/// For each org user (by position), the last row that claimed it, or [`NONE`].
-pub(super) struct Claims(Vec<u32>);
-
-impl Claims {
-    pub(super) fn new(users: usize) -> Self {
-        Self(vec![NONE; users])
-    }
-
-    /// Row `row` claims `user`; answers the last row before that did, or [`NONE`].
-    pub(super) fn claim(&mut self, user: u32, row: u32) -> u32 {
-        match self.0.get_mut(user as usize) {
-            Some(last) => std::mem::replace(last, row),
-            None => NONE,
-        }
-    }
-
-    /// Takes in the claims of rows read after these (their row numbers are not kept: a merge
-    /// only happens when no row repeats another). False when both claimed one user.
-    pub(super) fn absorb(&mut self, later: &Claims) -> bool {
-        for (mine, &theirs) in self.0.iter_mut().zip(&later.0) {
-            if theirs != NONE {
-                if *mine != NONE {
-                    return false;
-                }
-                *mine = theirs;
+    /// Takes in the values of `later`; false when one of them is one of these already.
+    pub(super) fn absorb(&mut self, later: &NewValues) -> bool {
+        for value in later.values() {
+            let hash = hash_str(value);
+            if self.contains(hash, value) {
+                return false;
             }
+            self.see(hash, value, 0);
         }
         true
     }
+}
+
+/// For each org user (by position), who claimed it.
+pub(super) enum Claims<'a> {
+    /// The last row that claimed each user, or [`NONE`]: a single pass, which names repeats.
+    Rows(Vec<u32>),
+    /// One bit per user, shared by the threads reading parts of one file. A part only needs to
+    /// know that a user was claimed twice (the file is then read again in one pass, which names
+    /// the rows), not by which rows.
+    Shared(&'a [AtomicU64]),
+}
+
+impl<'a> Claims<'a> {
+    pub(super) fn rows(users: usize) -> Self {
+        Claims::Rows(vec![NONE; users])
+    }
+
+    /// Bits for `users` users, to share with [`Claims::Shared`].
+    pub(super) fn shared_bits(users: usize) -> Vec<AtomicU64> {
+        (0..users.div_ceil(64)).map(|_| AtomicU64::new(0)).collect()
+    }
+
+    /// Row `row` claims `user`; answers the last row before that did, or [`NONE`]. Shared
+    /// claims answer row 0 for any earlier claim.
+    pub(super) fn claim(&mut self, user: u32, row: u32) -> u32 {
+        let u = user as usize;
+        match self {
+            Claims::Rows(rows) => match rows.get_mut(u) {
+                Some(last) => std::mem::replace(last, row),
+                None => NONE,
+            },
+            Claims::Shared(bits) => match bits.get(u / 64) {
+                // Relaxed: the bits are read again only after the threads are joined.
+                Some(word)
+                    if word.fetch_or(1 << (u % 64), Ordering::Relaxed) & (1 << (u % 64)) != 0 =>
+                {
+                    0
+                }
+                _ => NONE,
+            },
+        }
+    }
 
     pub(super) fn is_claimed(&self, user: usize) -> bool {
-        self.0.get(user).is_some_and(|&row| row != NONE)
+        match self {
+            Claims::Rows(rows) => rows.get(user).is_some_and(|&row| row != NONE),
+            Claims::Shared(bits) => bits
+                .get(user / 64)
+                .is_some_and(|word| word.load(Ordering::Relaxed) & (1 << (user % 64)) != 0),
+        }
     }
 }

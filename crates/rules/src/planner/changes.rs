@@ -220,13 +220,18 @@ impl<'a> ChangeWriter<'a> {
         }
     }
 
-    /// Takes in the changes another writer wrote for later rows of the same import.
-    pub(crate) fn absorb(&mut self, later: ChangeWriter<'_>) {
-        self.changes.extend(later.changes);
-        self.counts.created += later.counts.created;
-        self.counts.updated += later.counts.updated;
-        self.counts.unchanged += later.counts.unchanged;
-        self.counts.deactivated += later.counts.deactivated;
+    /// Takes in the changes other writers wrote for later rows of the same import, in order.
+    pub(crate) fn absorb(&mut self, later: Vec<ChangeWriter<'_>>) {
+        // One allocation for all: the changes are large, and growing copies them each time.
+        self.changes
+            .reserve(later.iter().map(|w| w.changes.len()).sum());
+        for writer in later {
+            self.changes.extend(writer.changes);
+            self.counts.created += writer.counts.created;
+            self.counts.updated += writer.counts.updated;
+            self.counts.unchanged += writer.counts.unchanged;
+            self.counts.deactivated += writer.counts.deactivated;
+        }
     }
 
     /// The plan: the changes, their counts, and the counted impact against `populations`.
