@@ -28,12 +28,12 @@ use crate::snapshot::{
 use crate::snapshot_csv::{OpenCsv, csv_error, open};
 use crate::validation::FieldError;
 use row::{Difference, Layout, Row};
-use seen::{Claims, NewValues};
+use seen::{Claims, NewValues, shared_value_bits};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
 use std::sync::Mutex;
-use std::sync::atomic::{AtomicBool, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 
 /// What the CSV planner reads: the org as [`crate::PlanInput`] describes it, and its index.
 #[derive(Clone, Copy, Debug)]
@@ -131,7 +131,7 @@ pub fn plan_csv_in_parts(
     }
     let users = input.users.len();
     let claims = (Claims::rows(users), Claims::rows(users));
-    let mut planner = RowPlanner::new(input, index, limits, &in_app, claims);
+    let mut planner = RowPlanner::new(input, index, limits, &in_app, claims, None);
     match read_rows(
         &mut reader,
         &mut planner,
@@ -295,6 +295,7 @@ impl<'a> Parts<'a> {
         let users = self.input.users.len();
         let logins = Claims::shared_bits(users);
         let external_ids = Claims::shared_bits(users);
+        let new_value_bits = shared_value_bits();
         let first = Mutex::new(Some(reader));
         let next = AtomicUsize::new(0);
         let give_up = AtomicBool::new(false);
@@ -307,8 +308,14 @@ impl<'a> Parts<'a> {
                     return done;
                 }
                 let claims = (Claims::Shared(&logins), Claims::Shared(&external_ids));
-                let mut planner =
-                    RowPlanner::new(self.input, self.index, self.limits, self.in_app, claims);
+                let mut planner = RowPlanner::new(
+                    self.input,
+                    self.index,
+                    self.limits,
+                    self.in_app,
+                    claims,
+                    Some(&new_value_bits),
+                );
                 let until = cuts
                     .get(k)
                     .map(|&cut| (cut - k.checked_sub(1).map_or(0, |p| cuts[p])) as u64);
@@ -392,13 +399,13 @@ impl<'a> Parts<'a> {
         let words = in_app.len();
         let claimed = Claims::Shared(&logins);
         let claimed = &claimed;
-        let (absorbed, removed) = std::thread::scope(|scope| {
+        let (merged, removed) = std::thread::scope(|scope| {
             let later_half = std::thread::Builder::new()
                 .name("csv-removed".to_owned())
                 .spawn_scoped(scope, move || {
                     removed(input, index, in_app, claimed, words / 2..words)
                 });
-            let absorbed = planner.absorb(later);
+            let merged = planner.merge(later);
             let (first_half, later_half) = match later_half {
                 Ok(later_half) => (
                     removed(input, index, in_app, claimed, 0..words / 2),
@@ -413,11 +420,11 @@ impl<'a> Parts<'a> {
                     ChangeWriter::new(input.app, input.populations, input.group_rules),
                 ),
             };
-            (absorbed, vec![first_half, later_half])
+            (merged, [first_half, later_half])
         });
-        if !absorbed {
-            return Err(Stop::Uncertain);
-        }
+        let mut writers = merged.ok_or(Stop::Uncertain)?;
+        writers.extend(removed);
+        let removed = writers;
         planner.finish(rows, removed).map_err(|_| Stop::Uncertain)
     }
 }
@@ -505,8 +512,8 @@ struct RowPlanner<'a> {
     logins: Claims<'a>,
     /// Per org user owning an external id (`OrgIndex`): the last row with that id.
     external_ids: Claims<'a>,
-    new_logins: NewValues,
-    new_external_ids: NewValues,
+    new_logins: NewValues<'a>,
+    new_external_ids: NewValues<'a>,
     /// The users assigned to the import's app, one bit each.
     in_app: &'a [u64],
     /// Users whose attributes change while group rules exist, with their new attributes: the
@@ -523,7 +530,9 @@ impl<'a> RowPlanner<'a> {
         limits: &'a SnapshotLimits,
         in_app: &'a [u64],
         (logins, external_ids): (Claims<'a>, Claims<'a>),
+        new_value_bits: Option<&'a [AtomicU64]>,
     ) -> Self {
+        let new_values = || new_value_bits.map_or_else(NewValues::default, NewValues::sharing);
         Self {
             input,
             index,
@@ -534,8 +543,8 @@ impl<'a> RowPlanner<'a> {
             logins,
             external_ids,
             // New logins are few next to known ones; the tables grow as they come.
-            new_logins: NewValues::default(),
-            new_external_ids: NewValues::default(),
+            new_logins: new_values(),
+            new_external_ids: new_values(),
             in_app,
             regrouped: Vec::new(),
             scratch: Vec::new(),
@@ -543,28 +552,28 @@ impl<'a> RowPlanner<'a> {
     }
 
     /// Takes in the rows that planners sharing this one's claims read after this one's (the
-    /// later parts of the file, in order), as if this planner had read them. False when parts
-    /// repeat a login or an external id, or any found a problem: the rows must then be read in
-    /// one pass, which names the problems as it does. (A repeat within the org's users was
-    /// already seen in the shared claims, as a problem of the part that claimed second.)
-    fn absorb(&mut self, later: Vec<RowPlanner<'a>>) -> bool {
+    /// later parts of the file, in order), as if this planner had read them, but for their
+    /// changes, which are answered to be appended (with the removed users') in one go. `None`
+    /// when parts repeat a login or an external id, or any found a problem: the rows must then
+    /// be read in one pass, which names the problems as it does. (A repeat within the org's
+    /// users was already seen in the shared claims, as a problem of the part that claimed
+    /// second.)
+    fn merge(&mut self, later: Vec<RowPlanner<'a>>) -> Option<Vec<ChangeWriter<'a>>> {
         if !self.errors.is_empty() || later.iter().any(|p| !p.errors.is_empty()) {
-            return false;
+            return None;
         }
-        for part in &later {
-            if !self.new_logins.absorb(&part.new_logins)
-                || !self.new_external_ids.absorb(&part.new_external_ids)
-            {
-                return false;
-            }
+        let all = || std::iter::once(&*self).chain(&later);
+        let logins: Vec<&NewValues<'_>> = all().map(|p| &p.new_logins).collect();
+        let external_ids: Vec<&NewValues<'_>> = all().map(|p| &p.new_external_ids).collect();
+        if NewValues::repeated_across(&logins) || NewValues::repeated_across(&external_ids) {
+            return None;
         }
         let mut writers = Vec::with_capacity(later.len());
         for part in later {
             self.regrouped.extend(part.regrouped);
             writers.push(part.writer);
         }
-        self.writer.absorb(writers);
-        true
+        Some(writers)
     }
 
     fn in_app(&self, user: usize) -> bool {

@@ -109,9 +109,7 @@ impl<'r> Row<'r> {
         // A value is too long only if the whole row is: the usual row is far shorter than any
         // one limit, and needs no look at its cells. (The count of attributes does not depend
         // on lengths, and is checked below only when the header allows too many.)
-        let shortest = limits
-            .max_field_chars
-            .min(limits.max_attribute_value_chars);
+        let shortest = limits.max_field_chars.min(limits.max_attribute_value_chars);
         let can_be_too_long = self.record.as_byte_record().as_slice().len() > shortest;
         let can_have_too_many = self.layout.attributes.len() > limits.max_attributes;
         let long_name = self

@@ -10,15 +10,36 @@ use std::sync::atomic::{AtomicU64, Ordering};
 
 /// Values the org does not know, each with the last row that had it.
 #[derive(Default)]
-pub(super) struct NewValues {
+pub(super) struct NewValues<'a> {
     slots: HashSlots,
     /// Every value, one after another; `entries` says where each is.
     arena: String,
     /// (start, end) in `arena`, and the last row.
     entries: Vec<(usize, usize, u32)>,
+    /// When parts of one file are read apart: bits of the hashes of the values every part
+    /// has seen, shared by the threads.
+    shared: Option<&'a [AtomicU64]>,
+    /// The entries whose bit another part had set first: they may be in that part too.
+    suspects: Vec<u32>,
 }
 
-impl NewValues {
+/// Bits for [`NewValues::sharing`]: 2^24 of them (2 MiB), so values of different parts rarely
+/// share one (a million new values would make a few hundred thousand suspects; the usual
+/// hundred thousand, a few hundred).
+pub(super) fn shared_value_bits() -> Vec<AtomicU64> {
+    (0..(1 << 24) / 64).map(|_| AtomicU64::new(0)).collect()
+}
+
+impl<'a> NewValues<'a> {
+    /// Values of one part of a file, whose other parts share `bits` (see
+    /// [`NewValues::repeated_across`]).
+    pub(super) fn sharing(bits: &'a [AtomicU64]) -> Self {
+        Self {
+            shared: Some(bits),
+            ..Self::default()
+        }
+    }
+
     /// Records that row `row` has `value` (filed under `hash`), and answers the last row before
     /// that had it, or [`NONE`].
     pub(super) fn see(&mut self, hash: u64, value: &str, row: u32) -> u32 {
@@ -30,20 +51,31 @@ impl NewValues {
             Some(e) => std::mem::replace(&mut self.entries[e as usize].2, row),
             None => {
                 let start = self.arena.len();
+                let entry = position(self.entries.len());
                 self.arena.push_str(value);
-                self.slots.insert(hash, position(self.entries.len()));
+                self.slots.insert(hash, entry);
                 self.entries.push((start, self.arena.len(), row));
+                if let Some(bits) = self.shared {
+                    let bit = (hash >> 40) as usize;
+                    if let Some(word) = bits.get(bit / 64) {
+                        // Relaxed: the suspects are checked only after the threads are joined.
+                        if word.fetch_or(1 << (bit % 64), Ordering::Relaxed) & (1 << (bit % 64))
+                            != 0
+                        {
+                            self.suspects.push(entry);
+                        }
+                    }
+                }
                 NONE
             }
         }
     }
 }
 
-impl NewValues {
-    fn values(&self) -> impl Iterator<Item = &str> {
-        self.entries
-            .iter()
-            .filter_map(|&(start, end, _)| self.arena.get(start..end))
+impl NewValues<'_> {
+    fn value(&self, entry: u32) -> Option<&str> {
+        let &(start, end, _) = self.entries.get(entry as usize)?;
+        self.arena.get(start..end)
     }
 
     fn contains(&self, hash: u64, value: &str) -> bool {
@@ -54,16 +86,22 @@ impl NewValues {
         })
     }
 
-    /// Takes in the values of `later`; false when one of them is one of these already.
-    pub(super) fn absorb(&mut self, later: &NewValues) -> bool {
-        for value in later.values() {
-            let hash = hash_str(value);
-            if self.contains(hash, value) {
-                return false;
-            }
-            self.see(hash, value, 0);
-        }
-        true
+    /// Whether a value is in two of `parts` (the values of the parts of one file, all
+    /// [`NewValues::sharing`] the same bits). The second part to see a value found its bit set,
+    /// so only those suspects need looking for in the other parts.
+    pub(super) fn repeated_across(parts: &[&NewValues<'_>]) -> bool {
+        parts.iter().enumerate().any(|(i, part)| {
+            part.suspects
+                .iter()
+                .filter_map(|&e| part.value(e))
+                .any(|value| {
+                    let hash = hash_str(value);
+                    parts
+                        .iter()
+                        .enumerate()
+                        .any(|(j, other)| j != i && other.contains(hash, value))
+                })
+        })
     }
 }
 
