@@ -148,6 +148,11 @@ pub fn impact_of(changes: &[Change], populations: &[AppPopulation]) -> Impact {
             *per_app.entry(app_id).or_default() += 1;
         }
     }
+    impact_from(&per_app, populations)
+}
+
+/// [`impact_of`] from the counted unassignments of each app.
+pub(crate) fn impact_from(per_app: &HashMap<&AppId, u64>, populations: &[AppPopulation]) -> Impact {
     let known: HashSet<&AppId> = populations.iter().map(|p| &p.app_id).collect();
     let mut apps: Vec<AppImpact> = populations
         .iter()
@@ -162,7 +167,7 @@ pub fn impact_of(changes: &[Change], populations: &[AppPopulation]) -> Impact {
         .collect();
     // An app missing from the populations still shows its unassignments, against a population
     // of zero, rather than silently dropping out of the check.
-    for (app_id, &unassignments) in &per_app {
+    for (app_id, &unassignments) in per_app {
         if !known.contains(app_id) {
             apps.push(AppImpact {
                 app_id: (*app_id).clone(),

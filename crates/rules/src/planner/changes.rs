@@ -18,6 +18,11 @@ pub(crate) struct ChangeWriter<'a> {
     own_app_name: String,
     pub(crate) changes: Vec<Change>,
     pub(crate) counts: Counts,
+    /// Counted as the changes are written, so the plan's counts and impact need no pass over
+    /// them: assignments, unassignments, and the counted unassignments of each app.
+    assigned: u64,
+    unassigned: u64,
+    counted: HashMap<AppId, u64>,
 }
 
 impl<'a> ChangeWriter<'a> {
@@ -39,6 +44,9 @@ impl<'a> ChangeWriter<'a> {
             own_app_name,
             changes: Vec::new(),
             counts: Counts::default(),
+            assigned: 0,
+            unassigned: 0,
+            counted: HashMap::default(),
         }
     }
 
@@ -57,7 +65,7 @@ impl<'a> ChangeWriter<'a> {
     /// A user of the org the snapshot lists with another profile.
     pub(crate) fn update(&mut self, user: &User, profile: Profile) {
         self.counts.updated += 1;
-        self.changes.push(Change {
+        self.push(Change {
             kind: ChangeKind::Update,
             user_id: Some(user.id.clone()),
             login: user.login.clone(),
@@ -71,7 +79,7 @@ impl<'a> ChangeWriter<'a> {
 
     /// The assignment to the import's app of a user who does not have it yet.
     pub(crate) fn own_assign(&mut self, user_id: Option<&UserId>, login: &str) {
-        self.changes.push(Change {
+        self.push(Change {
             kind: ChangeKind::Assign,
             user_id: user_id.cloned(),
             login: login.to_owned(),
@@ -98,7 +106,7 @@ impl<'a> ChangeWriter<'a> {
                 }
             }
         }
-        self.changes.push(Change {
+        self.push(Change {
             kind: ChangeKind::Create,
             user_id: None,
             login: login.to_owned(),
@@ -111,7 +119,7 @@ impl<'a> ChangeWriter<'a> {
         self.own_assign(None, login);
         for (rule, rule_app) in rule_apps {
             let change = self.rule_assign(None, login, rule, rule_app);
-            self.changes.push(change);
+            self.push(change);
         }
     }
 
@@ -125,7 +133,7 @@ impl<'a> ChangeWriter<'a> {
     ) {
         if deactivates && user.status == crate::org::UserStatus::Active {
             self.counts.deactivated += 1;
-            self.changes.push(Change {
+            self.push(Change {
                 kind: ChangeKind::Deactivate,
                 user_id: Some(user.id.clone()),
                 login: user.login.clone(),
@@ -137,11 +145,11 @@ impl<'a> ChangeWriter<'a> {
             });
         }
         let own = self.unassign(user, &self.app.id, Cause::RemovedFromSource);
-        self.changes.push(own);
+        self.push(own);
         if deactivates {
             for other in others {
                 let change = self.unassign(user, &other.app_id, Cause::Deactivated);
-                self.changes.push(change);
+                self.push(change);
             }
         }
     }
@@ -173,7 +181,9 @@ impl<'a> ChangeWriter<'a> {
                 }
             }
         }
-        self.changes.extend(lost);
+        for change in lost {
+            self.push(change);
+        }
         // Two rules may give the same app: it is assigned once, by the first.
         let mut assigned: BTreeSet<&AppId> = others.iter().map(|a| &a.app_id).collect();
         for rule in self.group_rules {
@@ -181,11 +191,32 @@ impl<'a> ChangeWriter<'a> {
                 for rule_app in rule.app_ids.iter() {
                     if *rule_app != self.app.id && assigned.insert(rule_app) {
                         let change = self.rule_assign(Some(&user.id), &user.login, rule, rule_app);
-                        self.changes.push(change);
+                        self.push(change);
                     }
                 }
             }
         }
+    }
+
+    fn push(&mut self, change: Change) {
+        match change.kind {
+            ChangeKind::Assign => self.assigned += 1,
+            ChangeKind::Unassign => {
+                self.unassigned += 1;
+                if change.cause.is_some_and(Cause::is_counted)
+                    && let Some(app_id) = &change.app_id
+                {
+                    match self.counted.get_mut(app_id) {
+                        Some(count) => *count += 1,
+                        None => {
+                            self.counted.insert(app_id.clone(), 1);
+                        }
+                    }
+                }
+            }
+            _ => {}
+        }
+        self.changes.push(change);
     }
 
     fn unassign(&self, user: &User, app_id: &AppId, cause: Cause) -> Change {
@@ -231,6 +262,11 @@ impl<'a> ChangeWriter<'a> {
             self.counts.updated += writer.counts.updated;
             self.counts.unchanged += writer.counts.unchanged;
             self.counts.deactivated += writer.counts.deactivated;
+            self.assigned += writer.assigned;
+            self.unassigned += writer.unassigned;
+            for (app_id, count) in writer.counted {
+                *self.counted.entry(app_id).or_default() += count;
+            }
         }
     }
 
@@ -238,17 +274,10 @@ impl<'a> ChangeWriter<'a> {
     pub(crate) fn finish(self, scanned: u64, populations: &[AppPopulation]) -> Plan {
         let mut counts = self.counts;
         counts.scanned = scanned;
-        counts.assigned = self
-            .changes
-            .iter()
-            .filter(|c| c.kind == ChangeKind::Assign)
-            .count() as u64;
-        counts.unassigned = self
-            .changes
-            .iter()
-            .filter(|c| c.kind == ChangeKind::Unassign)
-            .count() as u64;
-        let impact = super::impact_of(&self.changes, populations);
+        counts.assigned = self.assigned;
+        counts.unassigned = self.unassigned;
+        let per_app: HashMap<&AppId, u64> = self.counted.iter().map(|(a, &n)| (a, n)).collect();
+        let impact = super::impact_from(&per_app, populations);
         Plan {
             changes: self.changes,
             counts,
