@@ -443,11 +443,13 @@ struct Lookup<'r, 'i> {
     known: Option<(u32, StoredUser<'i>)>,
     /// The org user who owns the row's external id, or [`NONE`].
     external_id_owner: u32,
+    external_id_hash: u64,
 }
 
 impl<'r, 'i> Lookup<'r, 'i> {
-    /// Looks up every row of a batch, in three passes so the cache misses of the first lookup
-    /// of each row overlap (see [`BATCH`]).
+    /// Looks up every row of a batch, in passes so the cache misses of the first lookup of
+    /// each row overlap (see [`BATCH`]): the home slots of the logins, then of the external ids
+    /// of rows whose login no user has (new hires: their ids are looked up too), then the rest.
     fn batch(rows: &[Row<'r>], index: &'i OrgIndex) -> Vec<Self> {
         let folded: Vec<(Cow<'r, str>, u64)> = rows
             .iter()
@@ -461,19 +463,34 @@ impl<'r, 'i> Lookup<'r, 'i> {
             .iter()
             .map(|(_, hash)| index.login_home_slot(*hash))
             .collect();
+        let new_ids: Vec<Option<(u64, u64)>> = rows
+            .iter()
+            .zip(&homes)
+            .map(|(row, &home)| {
+                (home == 0).then(|| {
+                    let hash = hash_str(row.external_id);
+                    (hash, index.external_id_home_slot(hash))
+                })
+            })
+            .collect();
         rows.iter()
             .zip(folded)
             .zip(homes)
-            .map(|((row, (folded, hash)), home)| Self::of(row, index, folded, hash, home))
+            .zip(new_ids)
+            .map(|(((row, (folded, hash)), home), new_id)| {
+                Self::of(row, index, folded, hash, home, new_id)
+            })
             .collect()
     }
 
+    /// `new_id`: for a login no user has, the hash of the row's external id and its home slot.
     fn of(
         row: &Row<'r>,
         index: &'i OrgIndex,
         folded_login: Cow<'r, str>,
         login_hash: u64,
         home_slot: u64,
+        new_id: Option<(u64, u64)>,
     ) -> Self {
         let known = if home_slot == 0 {
             None
@@ -483,15 +500,23 @@ impl<'r, 'i> Lookup<'r, 'i> {
         // The usual row keeps its user's external id: its owner is known without hashing.
         let keeps_its_id =
             known.is_some_and(|(_, user)| user.external_id() == Some(row.external_id.as_bytes()));
-        let external_id_owner = match known {
-            Some((_, user)) if keeps_its_id => user.owner,
-            _ => index.external_id_owner(row.external_id).unwrap_or(NONE),
+        // Only a row that does not keep its user's id needs its id's hash (0 otherwise).
+        let (external_id_owner, external_id_hash) = match (known, new_id) {
+            (Some((_, user)), _) if keeps_its_id => (user.owner, 0),
+            // An empty home slot: no user has this id.
+            (_, Some((hash, 0))) => (NONE, hash),
+            (_, new_id) => {
+                let hash = new_id.map_or_else(|| hash_str(row.external_id), |(hash, _)| hash);
+                let owner = index.external_id_owner(hash, row.external_id);
+                (owner.unwrap_or(NONE), hash)
+            }
         };
         Self {
             folded_login,
             login_hash,
             known,
             external_id_owner,
+            external_id_hash,
         }
     }
 }
@@ -611,6 +636,7 @@ impl<'a> RowPlanner<'a> {
             login_hash,
             known,
             external_id_owner: owner,
+            external_id_hash,
         } = lookup;
 
         if row.external_id.trim().is_empty() {
@@ -618,7 +644,7 @@ impl<'a> RowPlanner<'a> {
         } else {
             let previous = if owner == NONE {
                 self.new_external_ids
-                    .see(hash_str(row.external_id), row.external_id, at)
+                    .see(external_id_hash, row.external_id, at)
             } else {
                 self.external_ids.claim(owner, at)
             };

@@ -132,9 +132,15 @@ impl OrgIndex {
         self.logins.home_slot(hash)
     }
 
-    /// The user an external id belongs to: the first user with exactly this id.
-    pub(crate) fn external_id_owner(&self, id: &str) -> Option<u32> {
-        find_external_id(&self.external_ids, &self.stored, hash_str(id), id)
+    /// The user an external id (whose [`hash_str`] is `hash`) belongs to: the first user with
+    /// exactly this id.
+    pub(crate) fn external_id_owner(&self, hash: u64, id: &str) -> Option<u32> {
+        find_external_id(&self.external_ids, &self.stored, hash, id)
+    }
+
+    /// [`OrgIndex::login_home_slot`] for an external id lookup.
+    pub(crate) fn external_id_home_slot(&self, hash: u64) -> u64 {
+        self.external_ids.home_slot(hash)
     }
 
     /// The users of `app`'s assignments, in the order of the slice (a user may repeat).
