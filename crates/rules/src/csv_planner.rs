@@ -684,7 +684,7 @@ impl<'a> RowPlanner<'a> {
             return;
         };
         // The index fits the users (checked before the first row), so the user is there.
-        let Some(user) = self.input.users.get(u as usize) else {
+        let Some(user) = self.index.who(u) else {
             return;
         };
         match row.compare(&stored, &mut self.scratch) {
@@ -698,7 +698,7 @@ impl<'a> RowPlanner<'a> {
             }
         }
         if !self.in_app(u as usize) {
-            self.writer.own_assign(Some(&user.id), &user.login);
+            self.writer.own_assign(Some(user.id), user.login);
         }
     }
 
@@ -773,7 +773,7 @@ fn removed<'a>(
             let u = w * 64 + bits.trailing_zeros() as usize;
             bits &= bits - 1;
             if !claimed.is_claimed(u)
-                && let Some(user) = input.users.get(u)
+                && let Some(user) = index.who(position(u))
             {
                 writer.removed(user, deactivates, others(input, index, position(u)));
             }

@@ -11,8 +11,9 @@ mod stored_users;
 use crate::hash_slots::{HashSlots, NONE, hash_str, position};
 use crate::ids::AppId;
 use crate::org::{Assignment, User, fold_login};
+use crate::planner::Who;
 use rustc_hash::FxHashMap as HashMap;
-use stored_users::StoredUsers;
+use stored_users::{StoredNames, StoredUsers};
 pub(crate) use stored_users::{StoredUser, encode_attribute, encode_fields};
 
 /// The org's users and assignments, indexed. Built from `users` and `assignments` by
@@ -30,6 +31,8 @@ pub struct OrgIndex {
     /// the first user with the same id ([`NONE`] without one). A row that carries that id
     /// claims the owner's slot, so two rows with one id meet.
     stored: StoredUsers,
+    /// What a change names of each user.
+    names: StoredNames,
     /// For each assignment, the first user with its `user_id` ([`NONE`] for an unknown user).
     assignment_user: Vec<u32>,
     /// The assignments of each app, in the order of the slice.
@@ -45,6 +48,7 @@ impl OrgIndex {
         let mut logins = HashSlots::with_capacity(users.len());
         let mut external_ids = HashSlots::with_capacity(users.len());
         let mut stored = StoredUsers::with_capacity(users.len());
+        let mut names = StoredNames::with_capacity(users.len());
         let mut scratch = Vec::new();
         let mut by_id: HashMap<&str, u32> =
             HashMap::with_capacity_and_hasher(users.len(), Default::default());
@@ -67,8 +71,10 @@ impl OrgIndex {
                 None => NONE,
             };
             stored.push(user, &folded, owner, &mut scratch);
+            names.push(user);
         }
         stored.shrink_to_fit();
+        names.shrink_to_fit();
 
         let assignment_user: Vec<u32> = assignments
             .iter()
@@ -105,6 +111,7 @@ impl OrgIndex {
             logins,
             external_ids,
             stored,
+            names,
             assignment_user,
             by_app,
             user_starts: per_user,
@@ -136,6 +143,11 @@ impl OrgIndex {
     /// exactly this id.
     pub(crate) fn external_id_owner(&self, hash: u64, id: &str) -> Option<u32> {
         find_external_id(&self.external_ids, &self.stored, hash, id)
+    }
+
+    /// What a change names of user `u`: id, login and status.
+    pub(crate) fn who(&self, user: u32) -> Option<Who<'_>> {
+        self.names.get(user)
     }
 
     /// [`OrgIndex::login_home_slot`] for an external id lookup.

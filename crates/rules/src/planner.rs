@@ -13,6 +13,7 @@
 mod changes;
 
 pub(crate) use changes::ChangeWriter;
+pub(crate) use changes::Who;
 
 use crate::ids::AppId;
 use crate::org::{App, AppPopulation, Assignment, AssignmentSource, GroupRule, User, fold_login};
@@ -80,12 +81,12 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
                     if snap.attributes != user.profile.attributes && writer.has_group_rules() {
                         regrouped.push(i);
                     }
-                    writer.update(user, snap.profile());
+                    writer.update(user.into(), snap.profile());
                 } else {
                     writer.counts.unchanged += 1;
                 }
                 if states[i].in_app.is_none() {
-                    writer.own_assign(Some(&user.id), &user.login);
+                    writer.own_assign(Some(user.id.as_str()), &user.login);
                 }
             }
             // Two snapshot logins that fold to one user: the snapshot's validation rejects
@@ -126,7 +127,11 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
     let others_of = |i: usize| reached.get(&i).map(Vec::as_slice).unwrap_or_default();
 
     for &i in &removed {
-        writer.removed(&input.users[i], deactivates, others_of(i).iter().copied());
+        writer.removed(
+            (&input.users[i]).into(),
+            deactivates,
+            others_of(i).iter().copied(),
+        );
     }
     for &i in &regrouped {
         if let Some(snap) = states[i].matched {

@@ -14,7 +14,8 @@
 //! attributes to the end of the record, each name and value in the profile's (sorted) order.
 //! Lengths are LEB128 varints; an optional value's length is stored plus one, 0 meaning absent.
 
-use crate::org::User;
+use crate::org::{User, UserStatus};
+use crate::planner::Who;
 
 #[derive(Clone, Debug, Default)]
 pub(crate) struct StoredUsers {
@@ -80,6 +81,61 @@ impl StoredUsers {
             folded_login,
             fields,
             attributes: reader.0,
+        })
+    }
+}
+
+/// What a change names of each user (id, login, status), apart from the records a row is
+/// compared with: only the users an import changes or removes are read here, and the records
+/// stay short for the many it only compares. Reading it beats reaching the `User`'s own
+/// strings, each its own allocation.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct StoredNames {
+    bytes: Vec<u8>,
+    /// As [`StoredUsers`]'s.
+    starts: Vec<usize>,
+}
+
+impl StoredNames {
+    pub(crate) fn with_capacity(users: usize) -> Self {
+        let mut starts = Vec::with_capacity(users + 1);
+        starts.push(0);
+        Self {
+            bytes: Vec::with_capacity(users.saturating_mul(40)),
+            starts,
+        }
+    }
+
+    pub(crate) fn push(&mut self, user: &User) {
+        self.bytes.push(match user.status {
+            UserStatus::Active => 0,
+            UserStatus::Deactivated => 1,
+        });
+        put_bytes(&mut self.bytes, user.id.as_str().as_bytes());
+        put_bytes(&mut self.bytes, user.login.as_bytes());
+        self.starts.push(self.bytes.len());
+    }
+
+    pub(crate) fn shrink_to_fit(&mut self) {
+        self.bytes.shrink_to_fit();
+    }
+
+    pub(crate) fn get(&self, user: u32) -> Option<Who<'_>> {
+        let u = user as usize;
+        let (&start, &end) = (self.starts.get(u)?, self.starts.get(u + 1)?);
+        let (&status, rest) = self.bytes.get(start..end)?.split_first()?;
+        let mut reader = Reader(rest);
+        // Written from `&str`s, so always UTF-8; checking costs little on a few dozen bytes.
+        let id = std::str::from_utf8(reader.bytes()?).ok()?;
+        let login = std::str::from_utf8(reader.bytes()?).ok()?;
+        Some(Who {
+            id,
+            login,
+            status: if status == 0 {
+                UserStatus::Active
+            } else {
+                UserStatus::Deactivated
+            },
         })
     }
 }
@@ -180,7 +236,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::org::{Profile, UserStatus};
+    use crate::org::Profile;
 
     #[test]
     fn a_record_reads_back_what_was_stored() {
@@ -216,6 +272,13 @@ mod tests {
         encode_attribute(&mut attributes, "b", &long);
         assert_eq!(record.attributes, attributes);
         assert!(stored.get(1).is_none());
+        let mut names = StoredNames::with_capacity(1);
+        names.push(&user);
+        let who = names.get(0).unwrap();
+        assert_eq!(
+            (who.id, who.login, who.status),
+            ("u1", "Ada@Example.com", UserStatus::Active)
+        );
     }
 
     #[test]

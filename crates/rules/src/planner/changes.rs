@@ -3,10 +3,31 @@
 //! only in how they find each user; what a user's match or absence plans is decided here once.
 
 use crate::ids::{AppId, GroupRuleId, UserId};
-use crate::org::{App, AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User};
+use crate::org::{
+    App, AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User, UserStatus,
+};
 use crate::plan::{Cause, Change, ChangeKind, Counts, Plan};
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
+
+/// What a change says of an existing user: borrowed from a [`User`], or from a copy kept where
+/// it is quicker to reach (the CSV planner's org index).
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Who<'u> {
+    pub(crate) id: &'u str,
+    pub(crate) login: &'u str,
+    pub(crate) status: UserStatus,
+}
+
+impl<'u> From<&'u User> for Who<'u> {
+    fn from(user: &'u User) -> Self {
+        Who {
+            id: user.id.as_str(),
+            login: &user.login,
+            status: user.status,
+        }
+    }
+}
 
 pub(crate) struct ChangeWriter<'a> {
     pub(crate) app: &'a App,
@@ -63,12 +84,12 @@ impl<'a> ChangeWriter<'a> {
     }
 
     /// A user of the org the snapshot lists with another profile.
-    pub(crate) fn update(&mut self, user: &User, profile: Profile) {
+    pub(crate) fn update(&mut self, user: Who<'_>, profile: Profile) {
         self.counts.updated += 1;
         self.push(Change {
             kind: ChangeKind::Update,
-            user_id: Some(user.id.clone()),
-            login: user.login.clone(),
+            user_id: Some(UserId::from(user.id)),
+            login: user.login.to_owned(),
             app_id: None,
             app_name: None,
             cause: None,
@@ -78,10 +99,10 @@ impl<'a> ChangeWriter<'a> {
     }
 
     /// The assignment to the import's app of a user who does not have it yet.
-    pub(crate) fn own_assign(&mut self, user_id: Option<&UserId>, login: &str) {
+    pub(crate) fn own_assign(&mut self, user_id: Option<&str>, login: &str) {
         self.push(Change {
             kind: ChangeKind::Assign,
-            user_id: user_id.cloned(),
+            user_id: user_id.map(UserId::from),
             login: login.to_owned(),
             app_id: Some(self.app.id.clone()),
             app_name: Some(self.own_app_name.clone()),
@@ -127,16 +148,16 @@ impl<'a> ChangeWriter<'a> {
     /// assignments to other apps, which a deactivation takes away too.
     pub(crate) fn removed<'o>(
         &mut self,
-        user: &User,
+        user: Who<'_>,
         deactivates: bool,
         others: impl Iterator<Item = &'o Assignment>,
     ) {
-        if deactivates && user.status == crate::org::UserStatus::Active {
+        if deactivates && user.status == UserStatus::Active {
             self.counts.deactivated += 1;
             self.push(Change {
                 kind: ChangeKind::Deactivate,
-                user_id: Some(user.id.clone()),
-                login: user.login.clone(),
+                user_id: Some(UserId::from(user.id)),
+                login: user.login.to_owned(),
                 app_id: Some(self.app.id.clone()),
                 app_name: Some(self.own_app_name.clone()),
                 cause: Some(Cause::RemovedFromSource),
@@ -177,7 +198,7 @@ impl<'a> ChangeWriter<'a> {
                     .get(rule_id)
                     .is_some_and(|r| r.matches_attributes(attributes));
                 if !still_matches && !given_by_a_matching_rule(&other.app_id) {
-                    lost.push(self.unassign(user, &other.app_id, Cause::GroupRule));
+                    lost.push(self.unassign(user.into(), &other.app_id, Cause::GroupRule));
                 }
             }
         }
@@ -190,7 +211,8 @@ impl<'a> ChangeWriter<'a> {
             if rule.matches_attributes(attributes) && !rule.matches(&user.profile) {
                 for rule_app in rule.app_ids.iter() {
                     if *rule_app != self.app.id && assigned.insert(rule_app) {
-                        let change = self.rule_assign(Some(&user.id), &user.login, rule, rule_app);
+                        let change =
+                            self.rule_assign(Some(user.id.as_str()), &user.login, rule, rule_app);
                         self.push(change);
                     }
                 }
@@ -219,11 +241,11 @@ impl<'a> ChangeWriter<'a> {
         self.changes.push(change);
     }
 
-    fn unassign(&self, user: &User, app_id: &AppId, cause: Cause) -> Change {
+    fn unassign(&self, user: Who<'_>, app_id: &AppId, cause: Cause) -> Change {
         Change {
             kind: ChangeKind::Unassign,
-            user_id: Some(user.id.clone()),
-            login: user.login.clone(),
+            user_id: Some(UserId::from(user.id)),
+            login: user.login.to_owned(),
             app_id: Some(app_id.clone()),
             app_name: Some(self.app_name(app_id)),
             cause: Some(cause),
@@ -234,14 +256,14 @@ impl<'a> ChangeWriter<'a> {
 
     fn rule_assign(
         &self,
-        user_id: Option<&UserId>,
+        user_id: Option<&str>,
         login: &str,
         rule: &GroupRule,
         app_id: &AppId,
     ) -> Change {
         Change {
             kind: ChangeKind::Assign,
-            user_id: user_id.cloned(),
+            user_id: user_id.map(UserId::from),
             login: login.to_owned(),
             app_id: Some(app_id.clone()),
             app_name: Some(self.app_name(app_id)),
