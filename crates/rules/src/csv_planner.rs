@@ -544,8 +544,6 @@ struct RowPlanner<'a> {
     /// Users whose attributes change while group rules exist, with their new attributes: the
     /// rules are applied once their other assignments are looked up, after the rows.
     regrouped: Vec<(u32, BTreeMap<String, String>)>,
-    /// Where a row is written in the index's stored form to be compared.
-    scratch: Vec<u8>,
 }
 
 impl<'a> RowPlanner<'a> {
@@ -572,7 +570,6 @@ impl<'a> RowPlanner<'a> {
             new_external_ids: new_values(),
             in_app,
             regrouped: Vec::new(),
-            scratch: Vec::new(),
         }
     }
 
@@ -687,7 +684,7 @@ impl<'a> RowPlanner<'a> {
         let Some(user) = self.index.who(u) else {
             return;
         };
-        match row.compare(&stored, &mut self.scratch) {
+        match row.compare(&stored) {
             Difference::Same => self.writer.counts.unchanged += 1,
             Difference::Changed { attributes } => {
                 let profile = row.profile();

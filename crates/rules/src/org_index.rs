@@ -13,8 +13,8 @@ use crate::ids::AppId;
 use crate::org::{Assignment, User, fold_login};
 use crate::planner::Who;
 use rustc_hash::FxHashMap as HashMap;
+pub(crate) use stored_users::StoredUser;
 use stored_users::{StoredNames, StoredUsers};
-pub(crate) use stored_users::{StoredUser, encode_attribute, encode_fields};
 
 /// The org's users and assignments, indexed. Built from `users` and `assignments` by
 /// [`OrgIndex::new`]; pass the same slices, unchanged, to every plan that uses it.

@@ -5,7 +5,7 @@
 //! other non-empty cell an attribute; an empty optional cell is no value.
 
 use crate::org::Profile;
-use crate::org_index::{StoredUser, encode_attribute, encode_fields};
+use crate::org_index::StoredUser;
 use crate::snapshot::{
     Origin, SnapshotLimits, attribute_name_too_long, attribute_value_too_long, field_too_long,
     longer_than, too_many_attributes,
@@ -161,25 +161,16 @@ impl<'r> Row<'r> {
     }
 
     /// How this row differs from `current`: what `SnapshotUser::changes` answers for the user
-    /// `read_user` would build from the row. The row is written in the stored form into
-    /// `scratch` (reused, so nothing is allocated) and compared byte for byte.
-    pub(super) fn compare(&self, current: &StoredUser<'_>, scratch: &mut Vec<u8>) -> Difference {
-        scratch.clear();
-        for (name, value) in self.attributes() {
-            encode_attribute(scratch, name, value);
-        }
-        let attributes = current.attributes != scratch.as_slice();
-        scratch.clear();
-        encode_fields(
-            scratch,
-            [
-                Some(self.external_id),
-                self.first_name,
-                self.last_name,
-                self.email,
-            ],
-        );
-        if attributes || current.fields != scratch.as_slice() {
+    /// `read_user` would build from the row, compared in place in the index's stored form.
+    pub(super) fn compare(&self, current: &StoredUser<'_>) -> Difference {
+        let attributes = !current.same_attributes(self.attributes());
+        let fields = [
+            Some(self.external_id),
+            self.first_name,
+            self.last_name,
+            self.email,
+        ];
+        if attributes || !current.same_fields(fields) {
             Difference::Changed { attributes }
         } else {
             Difference::Same
