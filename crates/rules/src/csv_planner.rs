@@ -680,21 +680,27 @@ impl<'a> RowPlanner<'a> {
             self.writer.create(row.login, row.profile());
             return;
         };
-        // The index fits the users (checked before the first row), so the user is there.
+        let difference = row.compare(&stored);
+        let assigned = self.in_app(u as usize);
+        if difference == Difference::Same {
+            self.writer.counts.unchanged += 1;
+            if assigned {
+                return;
+            }
+        }
+        // Only a change needs the user's id and login. The index fits the users (checked
+        // before the first row), so the user is there.
         let Some(user) = self.index.who(u) else {
             return;
         };
-        match row.compare(&stored) {
-            Difference::Same => self.writer.counts.unchanged += 1,
-            Difference::Changed { attributes } => {
-                let profile = row.profile();
-                if attributes && self.writer.has_group_rules() {
-                    self.regrouped.push((u, profile.attributes.clone()));
-                }
-                self.writer.update(user, profile);
+        if let Difference::Changed { attributes } = difference {
+            let profile = row.profile();
+            if attributes && self.writer.has_group_rules() {
+                self.regrouped.push((u, profile.attributes.clone()));
             }
+            self.writer.update(user, profile);
         }
-        if !self.in_app(u as usize) {
+        if !assigned {
             self.writer.own_assign(Some(user.id), user.login);
         }
     }
