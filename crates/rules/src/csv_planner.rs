@@ -78,7 +78,7 @@ pub const PARTS_FROM_BYTES: usize = 1 << 20;
 /// How many parts a large file is cut into. More parts than threads, taken in turn by whichever
 /// thread is free, so a part with more work (new hires, who are created, tend to be listed
 /// together) does not keep one thread busy while the other waits.
-const PARTS: usize = 32;
+const PARTS: usize = 128;
 
 /// [`plan_csv_with`], reading files of `parts_from` bytes or more in [`PARTS`] parts, cut at
 /// line breaks, on two threads. The parts are planned apart and merged in file order; the
@@ -101,7 +101,7 @@ pub fn plan_csv_in_parts(
         names,
         columns,
     } = open(bytes, limits)?;
-    let layout = Layout::new(&columns);
+    let layout = Layout::new(&columns, limits);
     let rebuilt;
     let index = if input.index.fits(input.users, input.assignments) {
         input.index

@@ -26,12 +26,15 @@ pub(super) struct Layout {
     /// The attribute columns, sorted by name: the order of a profile's `BTreeMap`, so a row's
     /// attributes are compared with a profile's in one pass.
     attributes: Vec<(String, usize)>,
+    /// Whether an attribute's name is over its limit (the header's checks refuse such a file,
+    /// so never, but the rows check it as `validate_with` does).
+    long_name: bool,
 }
 
 impl Layout {
     /// The header checks (`snapshot_csv::open`) have made sure `externalId` and `login` are
     /// there and no column repeats.
-    pub(super) fn new(columns: &[Column]) -> Self {
+    pub(super) fn new(columns: &[Column], limits: &SnapshotLimits) -> Self {
         let find = |wanted: &Column| columns.iter().position(|c| c == wanted);
         let mut attributes: Vec<(String, usize)> = columns
             .iter()
@@ -42,6 +45,9 @@ impl Layout {
             })
             .collect();
         attributes.sort();
+        let long_name = attributes
+            .iter()
+            .any(|(name, _)| longer_than(name, limits.max_attribute_name_chars));
         Self {
             // A missing column reads as empty cells (`StringRecord::get` past the end).
             external_id: find(&Column::ExternalId).unwrap_or(usize::MAX),
@@ -50,6 +56,7 @@ impl Layout {
             last_name: find(&Column::LastName),
             email: find(&Column::Email),
             attributes,
+            long_name,
         }
     }
 }
@@ -112,12 +119,7 @@ impl<'r> Row<'r> {
         let shortest = limits.max_field_chars.min(limits.max_attribute_value_chars);
         let can_be_too_long = self.record.as_byte_record().as_slice().len() > shortest;
         let can_have_too_many = self.layout.attributes.len() > limits.max_attributes;
-        let long_name = self
-            .layout
-            .attributes
-            .iter()
-            .any(|(name, _)| longer_than(name, limits.max_attribute_name_chars));
-        if !can_be_too_long && !can_have_too_many && !long_name {
+        if !can_be_too_long && !can_have_too_many && !self.layout.long_name {
             return;
         }
         let origin = Origin::CsvRow;
