@@ -2,9 +2,11 @@
 //! same plan, change for change, or the same rejection with the same errors. Checked over
 //! generated orgs (users with or without profiles, logins in mixed case, shared external ids,
 //! deactivated users, group rules and rule-given assignments, a source that may deactivate) and
-//! generated files (columns in any order and case, quoted cells, spaces, empty cells, repeated
-//! and case-folded logins, repeated external ids, missing columns, short rows, values over
-//! small limits, more rows than allowed).
+//! generated files (columns in any order and case, quoted cells with commas, quotes and line
+//! breaks, spaces, empty cells, repeated and case-folded logins, repeated external ids, missing
+//! columns, short rows, values over small limits, more rows than allowed, a byte order mark,
+//! Windows line endings). Every file is also planned in parts, however small, as large files
+//! are, so the merging of parts is held to the same answer.
 
 #[path = "fixtures/org.rs"]
 mod org;
@@ -22,7 +24,7 @@ use safeguard_rules::snapshot_csv::read_csv_with;
 use safeguard_rules::{AppId, GroupRuleId, UserId};
 
 const DEPARTMENTS: [&str; 4] = ["", "Sales", "Eng", " Ops "];
-const NAMES: [&str; 4] = ["", "Ada", "Bo, Jr.", "Cy \"C\""];
+const NAMES: [&str; 4] = ["", "Ada", "Bo, Jr.", "Cy\n\"C\""];
 
 /// One org user: login number and case, external id (none, own, or shared), first name,
 /// department, deactivated, and which of the 4 apps (by rule or directly) they are in.
@@ -59,6 +61,8 @@ struct Case {
     /// Optional columns present, in order: firstName, lastName, email, department, title.
     columns: Vec<usize>,
     header_case: bool,
+    /// Bit 0: a byte order mark before the header; bit 1: Windows line endings.
+    framing: u8,
     missing_login: bool,
     rows: Vec<RowSpec>,
     /// The login number of each row, before `repeat`.
@@ -146,6 +150,7 @@ fn case() -> impl Strategy<Value = Case> {
         prop::collection::vec(row_spec(), 0..20),
         Just((0u8..24).collect::<Vec<u8>>()).prop_shuffle(),
         limits(),
+        0u8..4,
     )
         .prop_map(
             |(
@@ -159,6 +164,7 @@ fn case() -> impl Strategy<Value = Case> {
                 rows,
                 logins,
                 limits,
+                framing,
             )| {
                 columns.truncate(keep);
                 Case {
@@ -167,6 +173,7 @@ fn case() -> impl Strategy<Value = Case> {
                     rules,
                     columns,
                     header_case,
+                    framing,
                     missing_login,
                     rows,
                     logins,
@@ -350,7 +357,14 @@ fn file(case: &Case) -> Vec<u8> {
         out.push_str(&written.join(","));
         out.push('\n');
     }
-    out.into_bytes()
+    let line_end = if case.framing & 2 != 0 { "\r\n" } else { "\n" };
+    let out = out.replace('\n', line_end);
+    let bom: &[u8] = if case.framing & 1 != 0 {
+        b"\xef\xbb\xbf"
+    } else {
+        b""
+    };
+    [bom, out.as_bytes()].concat()
 }
 
 proptest! {
@@ -414,4 +428,55 @@ fn an_index_of_other_lengths_is_not_used_and_the_plan_is_still_right() {
         expected
     );
     assert_eq!(expected.map(|p| p.counts.deactivated), Ok(1));
+}
+
+/// A file large enough to be read in parts, where every other row has a line break inside a
+/// quoted cell: some cuts fall inside quotes, and the answer is still the single pass's.
+#[test]
+fn a_large_file_with_line_breaks_in_quoted_cells_plans_as_read() {
+    let mut org = org::Org::new();
+    let app = org.profile_source("Workday", false);
+    for i in 0..12_000 {
+        let user = org.user(&format!("user{i:05}@example.com"));
+        if i % 10 != 0 {
+            org.assign(&user, &app);
+        }
+    }
+    let mut file = String::from("externalId,login,title\n");
+    for i in 0..12_000 {
+        let title = if i % 2 == 0 {
+            "\"Head\nof things\""
+        } else {
+            "Clerk"
+        };
+        file.push_str(&format!(
+            "ext-user{i:05}@example.com,user{i:05}@example.com,{title}\n"
+        ));
+    }
+    let bytes = file.into_bytes();
+    assert!(bytes.len() >= safeguard_rules::csv_planner::PARTS_FROM_BYTES / 2);
+    let populations = org.populations();
+    let index = OrgIndex::new(&org.users, &org.assignments);
+    let input = CsvPlanInput {
+        app: org.app_by_id(&app),
+        users: &org.users,
+        assignments: &org.assignments,
+        populations: &populations,
+        group_rules: &org.group_rules,
+        index: &index,
+    };
+    let snapshot = read_csv_with(&bytes, &SnapshotLimits::DEFAULT).expect("a valid file");
+    let expected = plan_import(PlanInput {
+        app: input.app,
+        users: input.users,
+        assignments: input.assignments,
+        populations: input.populations,
+        group_rules: input.group_rules,
+        snapshot: &snapshot,
+    });
+    assert_eq!(expected.counts.updated, 12_000, "every title is new");
+    assert_eq!(
+        plan_csv_in_parts(&bytes, &SnapshotLimits::DEFAULT, input, 0),
+        Ok(expected)
+    );
 }
