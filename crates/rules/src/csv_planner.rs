@@ -293,21 +293,24 @@ impl<'a> Parts<'a> {
             return Err(Stop::Uncertain);
         }
         let users = self.input.users.len();
-        let logins = Claims::shared_bits(users);
-        let external_ids = Claims::shared_bits(users);
         let new_value_bits = shared_value_bits();
         let first = Mutex::new(Some(reader));
         let next = AtomicUsize::new(0);
         let give_up = AtomicBool::new(false);
         // Each thread takes the next part until none is left, and keeps what it read by part.
+        // Each thread claims users in bits of its own, passed from part to part.
         let work = || {
             let mut done: Vec<(usize, PartResult<'_>)> = Vec::new();
+            let mut bits = (Claims::no_bits(users), Claims::no_bits(users));
             loop {
                 let k = next.fetch_add(1, Ordering::Relaxed);
                 if k > cuts.len() || give_up.load(Ordering::Relaxed) {
-                    return done;
+                    return (done, bits);
                 }
-                let claims = (Claims::Shared(&logins), Claims::Shared(&external_ids));
+                let claims = (
+                    Claims::Bits(std::mem::take(&mut bits.0)),
+                    Claims::Bits(std::mem::take(&mut bits.1)),
+                );
                 let mut planner = RowPlanner::new(
                     self.input,
                     self.index,
@@ -354,10 +357,11 @@ impl<'a> Parts<'a> {
                 if read.is_err() || !planner.errors.is_empty() {
                     give_up.store(true, Ordering::Relaxed);
                 }
+                bits = (planner.logins.take_bits(), planner.external_ids.take_bits());
                 done.push((k, read.map(|rows| (planner, rows))));
             }
         };
-        let (mine, theirs) = std::thread::scope(|scope| {
+        let ((mine, my_bits), (theirs, their_bits)) = std::thread::scope(|scope| {
             let other = std::thread::Builder::new()
                 .name("csv-part".to_owned())
                 .spawn_scoped(scope, work);
@@ -368,10 +372,16 @@ impl<'a> Parts<'a> {
                     Err(panic) => std::panic::resume_unwind(panic),
                 },
                 // No second thread: this one read every part.
-                Err(_) => Vec::new(),
+                Err(_) => (Vec::new(), (Vec::new(), Vec::new())),
             };
             (mine, theirs)
         });
+        // A user claimed on both threads is a repeat.
+        let logins = Claims::union_of_disjoint(my_bits.0, &their_bits.0);
+        let external_ids = Claims::union_of_disjoint(my_bits.1, &their_bits.1);
+        let (Some(logins), Some(_)) = (logins, external_ids) else {
+            return Err(Stop::Uncertain);
+        };
         let mut read: Vec<(usize, PartResult<'_>)> = mine.into_iter().chain(theirs).collect();
         read.sort_by_key(|(k, _)| *k);
         if read.len() != cuts.len() + 1 {
@@ -397,7 +407,7 @@ impl<'a> Parts<'a> {
         // users: a second thread walks half of them while this one merges the parts.
         let (input, index, in_app) = (self.input, self.index, self.in_app);
         let words = in_app.len();
-        let claimed = Claims::Shared(&logins);
+        let claimed = Claims::Bits(logins);
         let claimed = &claimed;
         let (merged, removed) = std::thread::scope(|scope| {
             let later_half = std::thread::Builder::new()
@@ -534,9 +544,9 @@ struct RowPlanner<'a> {
     /// cannot be read, or one too many, still decides the answer).
     stopped: bool,
     /// Per org user: the last row whose login is theirs. Also the planner's "matched".
-    logins: Claims<'a>,
+    logins: Claims,
     /// Per org user owning an external id (`OrgIndex`): the last row with that id.
-    external_ids: Claims<'a>,
+    external_ids: Claims,
     new_logins: NewValues<'a>,
     new_external_ids: NewValues<'a>,
     /// The users assigned to the import's app, one bit each.
@@ -552,7 +562,7 @@ impl<'a> RowPlanner<'a> {
         index: &'a OrgIndex,
         limits: &'a SnapshotLimits,
         in_app: &'a [u64],
-        (logins, external_ids): (Claims<'a>, Claims<'a>),
+        (logins, external_ids): (Claims, Claims),
         new_value_bits: Option<&'a [AtomicU64]>,
     ) -> Self {
         let new_values = || new_value_bits.map_or_else(NewValues::default, NewValues::sharing);
@@ -573,13 +583,13 @@ impl<'a> RowPlanner<'a> {
         }
     }
 
-    /// Takes in the rows that planners sharing this one's claims read after this one's (the
-    /// later parts of the file, in order), as if this planner had read them, but for their
-    /// changes, which are answered to be appended (with the removed users') in one go. `None`
-    /// when parts repeat a login or an external id, or any found a problem: the rows must then
-    /// be read in one pass, which names the problems as it does. (A repeat within the org's
-    /// users was already seen in the shared claims, as a problem of the part that claimed
-    /// second.)
+    /// Takes in the rows that other planners read after this one's (the later parts of the
+    /// file, in order), as if this planner had read them, but for their changes, which are
+    /// answered to be appended (with the removed users') in one go. `None` when parts repeat a
+    /// login or an external id new to the org, or any found a problem: the rows must then be
+    /// read in one pass, which names the problems as it does. (A repeat among the org's users
+    /// was already found in the claims: by a part, when one thread claimed twice, or when the
+    /// two threads' claims were compared.)
     fn merge(&mut self, later: Vec<RowPlanner<'a>>) -> Option<Vec<ChangeWriter<'a>>> {
         if !self.errors.is_empty() || later.iter().any(|p| !p.errors.is_empty()) {
             return None;
@@ -765,7 +775,7 @@ fn removed<'a>(
     input: CsvPlanInput<'a>,
     index: &'a OrgIndex,
     in_app: &[u64],
-    claimed: &Claims<'_>,
+    claimed: &Claims,
     words: Range<usize>,
 ) -> ChangeWriter<'a> {
     let mut writer = ChangeWriter::new(input.app, input.populations, input.group_rules);

@@ -106,27 +106,47 @@ impl NewValues<'_> {
 }
 
 /// For each org user (by position), who claimed it.
-pub(super) enum Claims<'a> {
+pub(super) enum Claims {
     /// The last row that claimed each user, or [`NONE`]: a single pass, which names repeats.
     Rows(Vec<u32>),
-    /// One bit per user, shared by the threads reading parts of one file. A part only needs to
-    /// know that a user was claimed twice (the file is then read again in one pass, which names
-    /// the rows), not by which rows.
-    Shared(&'a [AtomicU64]),
+    /// One bit per user, for the parts of one file one thread reads (each thread has its own,
+    /// and the two are compared once both are done: see [`Claims::union_of_disjoint`]). A part
+    /// only needs to know that a user was claimed twice (the file is then read again in one
+    /// pass, which names the rows), not by which rows.
+    Bits(Vec<u64>),
 }
 
-impl<'a> Claims<'a> {
+impl Claims {
     pub(super) fn rows(users: usize) -> Self {
         Claims::Rows(vec![NONE; users])
     }
 
-    /// Bits for `users` users, to share with [`Claims::Shared`].
-    pub(super) fn shared_bits(users: usize) -> Vec<AtomicU64> {
-        (0..users.div_ceil(64)).map(|_| AtomicU64::new(0)).collect()
+    /// No bits set, for `users` users.
+    pub(super) fn no_bits(users: usize) -> Vec<u64> {
+        vec![0; users.div_ceil(64)]
     }
 
-    /// Row `row` claims `user`; answers the last row before that did, or [`NONE`]. Shared
-    /// claims answer row 0 for any earlier claim.
+    /// The bits, taken out (for the next part the same thread reads).
+    pub(super) fn take_bits(&mut self) -> Vec<u64> {
+        match self {
+            Claims::Bits(bits) => std::mem::take(bits),
+            Claims::Rows(_) => Vec::new(),
+        }
+    }
+
+    /// The users two threads claimed, or `None` when a user was claimed by both.
+    pub(super) fn union_of_disjoint(mut mine: Vec<u64>, theirs: &[u64]) -> Option<Vec<u64>> {
+        for (word, &other) in mine.iter_mut().zip(theirs) {
+            if *word & other != 0 {
+                return None;
+            }
+            *word |= other;
+        }
+        Some(mine)
+    }
+
+    /// Row `row` claims `user`; answers the last row before that did, or [`NONE`]. Bits answer
+    /// row 0 for any earlier claim.
     pub(super) fn claim(&mut self, user: u32, row: u32) -> u32 {
         let u = user as usize;
         match self {
@@ -134,14 +154,13 @@ impl<'a> Claims<'a> {
                 Some(last) => std::mem::replace(last, row),
                 None => NONE,
             },
-            Claims::Shared(bits) => match bits.get(u / 64) {
-                // Relaxed: the bits are read again only after the threads are joined.
-                Some(word)
-                    if word.fetch_or(1 << (u % 64), Ordering::Relaxed) & (1 << (u % 64)) != 0 =>
-                {
-                    0
+            Claims::Bits(bits) => match bits.get_mut(u / 64) {
+                Some(word) if *word & (1 << (u % 64)) != 0 => 0,
+                Some(word) => {
+                    *word |= 1 << (u % 64);
+                    NONE
                 }
-                _ => NONE,
+                None => NONE,
             },
         }
     }
@@ -149,9 +168,9 @@ impl<'a> Claims<'a> {
     pub(super) fn is_claimed(&self, user: usize) -> bool {
         match self {
             Claims::Rows(rows) => rows.get(user).is_some_and(|&row| row != NONE),
-            Claims::Shared(bits) => bits
+            Claims::Bits(bits) => bits
                 .get(user / 64)
-                .is_some_and(|word| word.load(Ordering::Relaxed) & (1 << (user % 64)) != 0),
+                .is_some_and(|word| word & (1 << (user % 64)) != 0),
         }
     }
 }
