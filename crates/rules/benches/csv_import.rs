@@ -92,6 +92,18 @@ fn import_csv(c: &mut Criterion) {
             (plan, verdict)
         })
     });
+    // The same file with its rows shuffled: no row's user follows the row before's.
+    let shuffled = workload::csv_shuffled(ROWS, 10);
+    let plan = plan_csv(&shuffled, org.csv_input(&index)).expect("a valid file");
+    assert_eq!(plan.counts.unassigned, 100_000);
+    drop(plan);
+    group.bench_function("plan_csv_evaluate_1m_shuffled_rows", |b| {
+        b.iter_with_large_drop(|| {
+            let plan = plan_csv(black_box(&shuffled), org.csv_input(&index)).expect("a valid file");
+            let verdict = evaluate(&settings, &plan.impact, &org.app.id);
+            (plan, verdict)
+        })
+    });
     group.bench_function("drop_plan_1m", |b| {
         b.iter_batched(
             || plan_csv(&bytes, org.csv_input(&index)).expect("a valid file"),

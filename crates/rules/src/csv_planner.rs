@@ -460,24 +460,49 @@ impl<'r, 'i> Lookup<'r, 'i> {
     /// Looks up every row of a batch, in passes so the cache misses of the first lookup of
     /// each row overlap (see [`BATCH`]): the home slots of the logins, then of the external ids
     /// of rows whose login no user has (new hires: their ids are looked up too), then the rest.
-    fn batch(rows: &[Row<'r>], index: &'i OrgIndex) -> Vec<Self> {
+    ///
+    /// Files often list users in the org's own order: a row's user is then usually the user
+    /// after the previous row's, or the one after that (one removed between). That guess is
+    /// checked first, against the stored record, which for such a file is read in order; only
+    /// a row whose guess fails is looked up in the table. `last` is the user of the row before
+    /// the batch, and is left at the last user found.
+    fn batch(rows: &[Row<'r>], index: &'i OrgIndex, last: &mut u32) -> Vec<Self> {
+        let mut guessed: Vec<Option<(u32, StoredUser<'i>)>> = Vec::with_capacity(rows.len());
         let folded: Vec<(Cow<'r, str>, u64)> = rows
             .iter()
             .map(|row| {
                 let folded = fold_login(row.login);
-                let hash = hash_str(&folded);
+                let guess = [1, 2].into_iter().find_map(|ahead| {
+                    let user = last.checked_add(ahead)?;
+                    index.user_if_login(user, &folded)
+                });
+                if let Some((user, _)) = guess {
+                    *last = user;
+                }
+                guessed.push(guess);
+                // A guessed row needs no hash; 0 is never used for it.
+                let hash = if guess.is_some() {
+                    0
+                } else {
+                    hash_str(&folded)
+                };
                 (folded, hash)
             })
             .collect();
         let homes: Vec<u64> = folded
             .iter()
-            .map(|(_, hash)| index.login_home_slot(*hash))
+            .zip(&guessed)
+            .map(|((_, hash), guess)| match guess {
+                Some(_) => 0,
+                None => index.login_home_slot(*hash),
+            })
             .collect();
         let new_ids: Vec<Option<(u64, u64)>> = rows
             .iter()
             .zip(&homes)
-            .map(|(row, &home)| {
-                (home == 0).then(|| {
+            .zip(&guessed)
+            .map(|((row, &home), guess)| {
+                (home == 0 && guess.is_none()).then(|| {
                     let hash = hash_str(row.external_id);
                     (hash, index.external_id_home_slot(hash))
                 })
@@ -487,8 +512,13 @@ impl<'r, 'i> Lookup<'r, 'i> {
             .zip(folded)
             .zip(homes)
             .zip(new_ids)
-            .map(|(((row, (folded, hash)), home), new_id)| {
-                Self::of(row, index, folded, hash, home, new_id)
+            .zip(guessed)
+            .map(|((((row, (folded, hash)), home), new_id), guess)| {
+                let lookup = Self::of(row, index, folded, hash, home, new_id, guess);
+                if let Some((user, _)) = lookup.known {
+                    *last = user;
+                }
+                lookup
             })
             .collect()
     }
@@ -501,11 +531,12 @@ impl<'r, 'i> Lookup<'r, 'i> {
         login_hash: u64,
         home_slot: u64,
         new_id: Option<(u64, u64)>,
+        guess: Option<(u32, StoredUser<'i>)>,
     ) -> Self {
-        let known = if home_slot == 0 {
-            None
-        } else {
-            index.user_by_login(login_hash, &folded_login)
+        let known = match guess {
+            Some(known) => Some(known),
+            None if home_slot == 0 => None,
+            None => index.user_by_login(login_hash, &folded_login),
         };
         // The usual row keeps its user's external id: its owner is known without hashing.
         let keeps_its_id =
@@ -554,6 +585,9 @@ struct RowPlanner<'a> {
     /// Users whose attributes change while group rules exist, with their new attributes: the
     /// rules are applied once their other assignments are looked up, after the rows.
     regrouped: Vec<(u32, BTreeMap<String, String>)>,
+    /// The org user of the last row found in the org, to guess the next row's (see
+    /// [`Lookup::batch`]).
+    last_user: u32,
 }
 
 impl<'a> RowPlanner<'a> {
@@ -580,6 +614,8 @@ impl<'a> RowPlanner<'a> {
             new_external_ids: new_values(),
             in_app,
             regrouped: Vec::new(),
+            // No guess for the first row: NONE + 1 overflows.
+            last_user: NONE,
         }
     }
 
@@ -620,7 +656,7 @@ impl<'a> RowPlanner<'a> {
             return;
         }
         let rows: Vec<Row<'_>> = records.iter().map(|r| Row::read(r, layout)).collect();
-        let lookups = Lookup::batch(&rows, self.index);
+        let lookups = Lookup::batch(&rows, self.index, &mut self.last_user);
         for (j, (row, lookup)) in rows.iter().zip(lookups).enumerate() {
             self.row(row, lookup, first + j);
         }

@@ -33,6 +33,9 @@ pub struct OrgIndex {
     stored: StoredUsers,
     /// What a change names of each user.
     names: StoredNames,
+    /// One bit per user: whether a login lookup finds this user (it is the first whose login
+    /// folds to its own), so a guess at the user of a row can be checked without the lookup.
+    first_with_login: Vec<u64>,
     /// For each assignment, the first user with its `user_id` ([`NONE`] for an unknown user).
     assignment_user: Vec<u32>,
     /// The assignments of each app, in the order of the slice.
@@ -50,6 +53,7 @@ impl OrgIndex {
         let mut stored = StoredUsers::with_capacity(users.len());
         let mut names = StoredNames::with_capacity(users.len());
         let mut scratch = Vec::new();
+        let mut first_with_login = vec![0u64; users.len().div_ceil(64)];
         let mut by_id: HashMap<&str, u32> =
             HashMap::with_capacity_and_hasher(users.len(), Default::default());
         for (i, user) in users.iter().enumerate() {
@@ -59,6 +63,7 @@ impl OrgIndex {
             let hash = hash_str(&folded);
             if find_login(&logins, &stored, hash, &folded).is_none() {
                 logins.insert(hash, at);
+                first_with_login[i / 64] |= 1 << (i % 64);
             }
             let owner = match &user.profile.external_id {
                 Some(id) => {
@@ -112,6 +117,7 @@ impl OrgIndex {
             external_ids,
             stored,
             names,
+            first_with_login,
             assignment_user,
             by_app,
             user_starts: per_user,
@@ -132,6 +138,19 @@ impl OrgIndex {
             let stored = self.stored.get(u)?;
             (stored.folded_login == folded.as_bytes()).then_some((u, stored))
         })
+    }
+
+    /// Whether `user` is the one [`OrgIndex::user_by_login`] answers for the login `folded`:
+    /// a check of a guess (the user after the previous row's, for a file listed in the org's
+    /// order) that costs no hash table lookup.
+    pub(crate) fn user_if_login(&self, user: u32, folded: &str) -> Option<(u32, StoredUser<'_>)> {
+        let u = user as usize;
+        let first = self
+            .first_with_login
+            .get(u / 64)
+            .is_some_and(|word| word & (1 << (u % 64)) != 0);
+        let stored = self.stored.get(user).filter(|_| first)?;
+        (stored.folded_login == folded.as_bytes()).then_some((user, stored))
     }
 
     /// [`HashSlots::home_slot`] of a login lookup; 0 when no user has a login with this hash.
