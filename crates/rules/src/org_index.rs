@@ -158,6 +158,16 @@ impl OrgIndex {
         self.logins.home_slot(hash)
     }
 
+    /// Reads the first byte of the record of the user filed in `home_slot` (from
+    /// [`OrgIndex::login_home_slot`]), for nothing but to have it in the cache: reading ahead
+    /// for many rows at once lets their misses overlap, as with the slots.
+    pub(crate) fn touch_record(&self, home_slot: u64) -> u8 {
+        match (home_slot as u32).checked_sub(1) {
+            Some(user) => self.stored.first_byte(user),
+            None => 0,
+        }
+    }
+
     /// The user an external id (whose [`hash_str`] is `hash`) belongs to: the first user with
     /// exactly this id.
     pub(crate) fn external_id_owner(&self, hash: u64, id: &str) -> Option<u32> {

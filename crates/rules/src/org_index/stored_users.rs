@@ -68,6 +68,14 @@ impl StoredUsers {
         self.bytes.shrink_to_fit();
     }
 
+    pub(crate) fn first_byte(&self, user: u32) -> u8 {
+        self.starts
+            .get(user as usize)
+            .and_then(|&start| self.bytes.get(start))
+            .copied()
+            .unwrap_or(0)
+    }
+
     pub(crate) fn get(&self, user: u32) -> Option<StoredUser<'_>> {
         let u = user as usize;
         let (&start, &end) = (self.starts.get(u)?, self.starts.get(u + 1)?);
