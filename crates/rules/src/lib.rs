@@ -8,17 +8,22 @@
 //! - [`snapshot`] and [`snapshot_csv`]: what a source says its users are.
 //! - [`org`]: the org as the planner sees it: apps, users, assignments, group rules.
 //! - [`planner`]: snapshot + org -> [`plan::Plan`], every change named, with the counted impact.
+//! - [`csv_planner`] and [`org_index`]: a CSV file + org -> the same plan, read row by row
+//!   without building the snapshot, against an index of the org built once.
 //! - [`limits`] and [`evaluator`]: impact + settings -> proceed, or pause with the cause.
 //! - [`preview`]: what other settings would have decided for many imports at once.
 //! - [`filter`]: the System Log filter language.
 //! - [`api`]: the HTTP API's request and response types.
 
 pub mod api;
+pub mod csv_planner;
 pub mod evaluator;
 pub mod filter;
+mod hash_slots;
 pub mod ids;
 pub mod limits;
 pub mod org;
+pub mod org_index;
 pub mod plan;
 pub mod planner;
 pub mod preview;
@@ -27,8 +32,10 @@ pub mod snapshot;
 pub mod snapshot_csv;
 pub mod validation;
 
+pub use csv_planner::{CsvPlanInput, plan_csv, plan_csv_with};
 pub use evaluator::{Verdict, evaluate};
 pub use ids::{AppId, GroupRuleId, UserId};
+pub use org_index::OrgIndex;
 pub use plan::{Cause, Change, ChangeKind, Counts, Impact, Plan};
 pub use planner::{PlanInput, plan_import};
 pub use settings::{Safeguard, Settings};

@@ -54,7 +54,11 @@ pub enum UserStatus {
 /// Logins are matched without regard to case. Most logins are lowercase already, so this borrows
 /// them and allocates only for the few that are not.
 pub fn fold_login(login: &str) -> Cow<'_, str> {
-    if login.is_ascii() && !login.bytes().any(|b| b.is_ascii_uppercase()) {
+    // One pass: ASCII and no capital.
+    if login
+        .bytes()
+        .all(|b| b.is_ascii() && !b.is_ascii_uppercase())
+    {
         Cow::Borrowed(login)
     } else {
         Cow::Owned(login.to_lowercase())

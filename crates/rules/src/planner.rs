@@ -10,15 +10,17 @@
 //! The planner works in a few linear passes over its input and allocates per change, not per
 //! user, so a snapshot of a million users plans in well under two seconds (see BENCHMARKS.md).
 
-use crate::ids::{AppId, GroupRuleId, UserId};
-use crate::org::{
-    App, AppPopulation, Assignment, AssignmentSource, GroupRule, User, UserStatus, fold_login,
-};
-use crate::plan::{AppImpact, Cause, Change, ChangeKind, Counts, Impact, Plan};
+mod changes;
+
+pub(crate) use changes::ChangeWriter;
+pub(crate) use changes::Who;
+
+use crate::ids::AppId;
+use crate::org::{App, AppPopulation, Assignment, AssignmentSource, GroupRule, User, fold_login};
+use crate::plan::{AppImpact, Cause, Change, ChangeKind, Impact, Plan};
 use crate::snapshot::SnapshotUser;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
-use std::collections::BTreeSet;
 
 /// Everything the planner reads. The caller gives at least: every user assigned to `app`, every
 /// org user whose login the snapshot names, and every assignment of those users in every app.
@@ -47,16 +49,7 @@ struct UserState<'a> {
 /// Plans a full import. Pure: the same input always gives the same plan, in the same order.
 pub fn plan_import(input: PlanInput<'_>) -> Plan {
     let app = input.app;
-    let app_names: HashMap<&AppId, &str> = input
-        .populations
-        .iter()
-        .map(|p| (&p.app_id, p.app_name.as_str()))
-        .collect();
-    let app_name = |id: &AppId| -> String {
-        app_names
-            .get(id)
-            .map_or_else(|| id.as_str().to_owned(), |n| (*n).to_owned())
-    };
+    let mut writer = ChangeWriter::new(app, input.populations, input.group_rules);
 
     // Index the users by id and by login. A user listed twice keeps its first entry.
     let mut by_id: HashMap<&str, usize> =
@@ -76,22 +69,6 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
         }
     }
 
-    let mut changes = Vec::new();
-    let mut counts = Counts {
-        scanned: input.snapshot.len() as u64,
-        ..Counts::default()
-    };
-    let own_assign = |user_id: Option<&UserId>, login: &str| Change {
-        kind: ChangeKind::Assign,
-        user_id: user_id.cloned(),
-        login: login.to_owned(),
-        app_id: Some(app.id.clone()),
-        app_name: Some(app_name(&app.id)),
-        cause: None,
-        profile: None,
-        group_rule_id: None,
-    };
-
     // Users whose attributes change are re-checked against the group rules once their other
     // assignments are known (the second pass below).
     let mut regrouped: Vec<usize> = Vec::new();
@@ -101,62 +78,21 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
                 let user = &input.users[i];
                 states[i].matched = Some(snap);
                 if snap.changes(&user.profile) {
-                    counts.updated += 1;
-                    if snap.attributes != user.profile.attributes && !input.group_rules.is_empty() {
+                    if snap.attributes != user.profile.attributes && writer.has_group_rules() {
                         regrouped.push(i);
                     }
-                    changes.push(Change {
-                        kind: ChangeKind::Update,
-                        user_id: Some(user.id.clone()),
-                        login: user.login.clone(),
-                        app_id: None,
-                        app_name: None,
-                        cause: None,
-                        profile: Some(snap.profile()),
-                        group_rule_id: None,
-                    });
+                    writer.update(user.into(), snap.profile());
                 } else {
-                    counts.unchanged += 1;
+                    writer.counts.unchanged += 1;
                 }
                 if states[i].in_app.is_none() {
-                    changes.push(own_assign(Some(&user.id), &user.login));
+                    writer.own_assign(Some(user.id.as_str()), &user.login);
                 }
             }
             // Two snapshot logins that fold to one user: the snapshot's validation rejects
             // this, so a caller that skipped it gets the first one only.
             Some(_) => {}
-            None => {
-                counts.created += 1;
-                changes.push(Change {
-                    kind: ChangeKind::Create,
-                    user_id: None,
-                    login: snap.login.clone(),
-                    app_id: None,
-                    app_name: None,
-                    cause: None,
-                    profile: Some(snap.profile()),
-                    group_rule_id: None,
-                });
-                changes.push(own_assign(None, &snap.login));
-                // Two rules may give the same app: it is assigned once, by the first.
-                let mut planned: Vec<&AppId> = vec![&app.id];
-                for rule in input.group_rules {
-                    if rule.matches_attributes(&snap.attributes) {
-                        for rule_app in &rule.app_ids {
-                            if !planned.contains(&rule_app) {
-                                planned.push(rule_app);
-                                changes.push(rule_assign(
-                                    None,
-                                    &snap.login,
-                                    rule,
-                                    rule_app,
-                                    &app_name,
-                                ));
-                            }
-                        }
-                    }
-                }
-            }
+            None => writer.create(&snap.login, snap.profile()),
         }
     }
 
@@ -188,127 +124,21 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
             }
         }
     }
+    let others_of = |i: usize| reached.get(&i).map(Vec::as_slice).unwrap_or_default();
 
     for &i in &removed {
-        let user = &input.users[i];
-        if deactivates && user.status == UserStatus::Active {
-            counts.deactivated += 1;
-            changes.push(Change {
-                kind: ChangeKind::Deactivate,
-                user_id: Some(user.id.clone()),
-                login: user.login.clone(),
-                app_id: Some(app.id.clone()),
-                app_name: Some(app_name(&app.id)),
-                cause: Some(Cause::RemovedFromSource),
-                profile: None,
-                group_rule_id: None,
-            });
-        }
-        changes.push(unassign(user, &app.id, Cause::RemovedFromSource, &app_name));
-        if deactivates {
-            for other in reached.get(&i).map(Vec::as_slice).unwrap_or_default() {
-                changes.push(unassign(user, &other.app_id, Cause::Deactivated, &app_name));
-            }
-        }
+        writer.removed(
+            (&input.users[i]).into(),
+            deactivates,
+            others_of(i).iter().copied(),
+        );
     }
-
-    let rules: HashMap<&GroupRuleId, &GroupRule> =
-        input.group_rules.iter().map(|r| (&r.id, r)).collect();
     for &i in &regrouped {
-        let user = &input.users[i];
-        let Some(snap) = states[i].matched else {
-            continue;
-        };
-        let others = reached.get(&i).map(Vec::as_slice).unwrap_or_default();
-        // Assignments a rule gave and the new attributes no longer earn. An app that another
-        // rule the user now matches also gives stays assigned.
-        let given_by_a_matching_rule = |app_id: &AppId| {
-            input
-                .group_rules
-                .iter()
-                .any(|r| r.app_ids.contains(app_id) && r.matches_attributes(&snap.attributes))
-        };
-        for other in others {
-            if let AssignmentSource::GroupRule(rule_id) = &other.source {
-                let still_matches = rules
-                    .get(rule_id)
-                    .is_some_and(|r| r.matches_attributes(&snap.attributes));
-                if !still_matches && !given_by_a_matching_rule(&other.app_id) {
-                    changes.push(unassign(user, &other.app_id, Cause::GroupRule, &app_name));
-                }
-            }
-        }
-        // Rules the user newly matches assign their apps, where the user is not assigned yet.
-        // Two rules may give the same app: it is assigned once, by the first.
-        let mut assigned: BTreeSet<&AppId> = others.iter().map(|a| &a.app_id).collect();
-        for rule in input.group_rules {
-            if rule.matches_attributes(&snap.attributes) && !rule.matches(&user.profile) {
-                for rule_app in rule.app_ids.iter() {
-                    if *rule_app != app.id && assigned.insert(rule_app) {
-                        changes.push(rule_assign(
-                            Some(&user.id),
-                            &user.login,
-                            rule,
-                            rule_app,
-                            &app_name,
-                        ));
-                    }
-                }
-            }
+        if let Some(snap) = states[i].matched {
+            writer.regroup(&input.users[i], &snap.attributes, others_of(i));
         }
     }
-
-    counts.assigned = changes
-        .iter()
-        .filter(|c| c.kind == ChangeKind::Assign)
-        .count() as u64;
-    counts.unassigned = changes
-        .iter()
-        .filter(|c| c.kind == ChangeKind::Unassign)
-        .count() as u64;
-    let impact = impact_of(&changes, input.populations);
-    Plan {
-        changes,
-        counts,
-        impact,
-    }
-}
-
-fn unassign(
-    user: &User,
-    app_id: &AppId,
-    cause: Cause,
-    app_name: &impl Fn(&AppId) -> String,
-) -> Change {
-    Change {
-        kind: ChangeKind::Unassign,
-        user_id: Some(user.id.clone()),
-        login: user.login.clone(),
-        app_id: Some(app_id.clone()),
-        app_name: Some(app_name(app_id)),
-        cause: Some(cause),
-        profile: None,
-        group_rule_id: None,
-    }
-}
-
-fn rule_assign(
-    user_id: Option<&UserId>,
-    login: &str,
-    rule: &GroupRule,
-    app_id: &AppId,
-    app_name: &impl Fn(&AppId) -> String,
-) -> Change {
-    Change {
-        kind: ChangeKind::Assign,
-        user_id: user_id.cloned(),
-        login: login.to_owned(),
-        app_id: Some(app_id.clone()),
-        app_name: Some(app_name(app_id)),
-        cause: None,
-        profile: None,
-        group_rule_id: Some(rule.id.clone()),
-    }
+    writer.finish(input.snapshot.len() as u64, input.populations)
 }
 
 /// The counted unassignments per app, against populations before the import. Apps are listed
@@ -323,6 +153,11 @@ pub fn impact_of(changes: &[Change], populations: &[AppPopulation]) -> Impact {
             *per_app.entry(app_id).or_default() += 1;
         }
     }
+    impact_from(&per_app, populations)
+}
+
+/// [`impact_of`] from the counted unassignments of each app.
+pub(crate) fn impact_from(per_app: &HashMap<&AppId, u64>, populations: &[AppPopulation]) -> Impact {
     let known: HashSet<&AppId> = populations.iter().map(|p| &p.app_id).collect();
     let mut apps: Vec<AppImpact> = populations
         .iter()
@@ -337,7 +172,7 @@ pub fn impact_of(changes: &[Change], populations: &[AppPopulation]) -> Impact {
         .collect();
     // An app missing from the populations still shows its unassignments, against a population
     // of zero, rather than silently dropping out of the check.
-    for (app_id, &unassignments) in &per_app {
+    for (app_id, &unassignments) in per_app {
         if !known.contains(app_id) {
             apps.push(AppImpact {
                 app_id: (*app_id).clone(),

@@ -55,7 +55,7 @@ pub enum Origin {
 }
 
 impl Origin {
-    fn place(self, index: usize, field: &str) -> String {
+    pub(crate) fn place(self, index: usize, field: &str) -> String {
         match self {
             Origin::JsonIndex => format!("users[{index}].{field}"),
             // Row 1 is the header, so the first user is on row 2.
@@ -64,7 +64,7 @@ impl Origin {
     }
 
     /// The place of one attribute. A very long name is cut, so the error stays readable.
-    fn attribute(self, index: usize, name: &str) -> String {
+    pub(crate) fn attribute(self, index: usize, name: &str) -> String {
         let shown: String = name.chars().take(64).collect();
         let cut = if shown.len() < name.len() { "..." } else { "" };
         match self {
@@ -74,7 +74,7 @@ impl Origin {
     }
 
     /// The place of a user's attributes as a whole.
-    fn attributes(self, index: usize) -> String {
+    pub(crate) fn attributes(self, index: usize) -> String {
         match self {
             Origin::JsonIndex => format!("users[{index}].attributes"),
             Origin::CsvRow => self.user(index),
@@ -186,7 +186,6 @@ pub fn validate_with(
     origin: Origin,
     limits: &SnapshotLimits,
 ) -> Result<(), SnapshotRejection> {
-    const MAX_REPORTED: usize = 100;
     if users.len() > limits.max_users {
         return Err(SnapshotRejection::TooLarge(vec![too_many_users(
             origin.user(limits.max_users),
@@ -205,28 +204,14 @@ pub fn validate_with(
         }
         check_lengths(&mut errors, user, i, origin, limits);
         if user.external_id.trim().is_empty() {
-            errors.push(FieldError::new(origin.place(i, "externalId"), "is empty"));
-        } else if let Some(first) = external_ids.insert(&user.external_id, i) {
-            errors.push(FieldError::new(
-                origin.place(i, "externalId"),
-                format!(
-                    "\"{}\" repeats {}",
-                    user.external_id,
-                    origin.place(first, "externalId")
-                ),
-            ));
+            errors.push(empty(origin, i, "externalId"));
+        } else if let Some(previous) = external_ids.insert(&user.external_id, i) {
+            errors.push(repeated_external_id(origin, i, &user.external_id, previous));
         }
         if user.login.trim().is_empty() {
-            errors.push(FieldError::new(origin.place(i, "login"), "is empty"));
-        } else if let Some(first) = logins.insert(fold_login(&user.login), i) {
-            errors.push(FieldError::new(
-                origin.place(i, "login"),
-                format!(
-                    "\"{}\" repeats {} (logins are compared without regard to case)",
-                    user.login,
-                    origin.place(first, "login")
-                ),
-            ));
+            errors.push(empty(origin, i, "login"));
+        } else if let Some(previous) = logins.insert(fold_login(&user.login), i) {
+            errors.push(repeated_login(origin, i, &user.login, previous));
         }
     }
     if errors.is_empty() {
@@ -236,9 +221,91 @@ pub fn validate_with(
     }
 }
 
+/// Validation stops after this many problems: enough to fix a file by, few enough to read.
+/// It is checked before each user, so the last user read may add a few more.
+pub(crate) const MAX_REPORTED: usize = 100;
+
+pub(crate) fn empty(origin: Origin, i: usize, field: &str) -> FieldError {
+    FieldError::new(origin.place(i, field), "is empty")
+}
+
+/// `previous` is the last user before `i` with the same id (not necessarily the first).
+pub(crate) fn repeated_external_id(
+    origin: Origin,
+    i: usize,
+    external_id: &str,
+    previous: usize,
+) -> FieldError {
+    FieldError::new(
+        origin.place(i, "externalId"),
+        format!(
+            "\"{}\" repeats {}",
+            external_id,
+            origin.place(previous, "externalId")
+        ),
+    )
+}
+
+/// `previous` is the last user before `i` whose login folds to the same.
+pub(crate) fn repeated_login(origin: Origin, i: usize, login: &str, previous: usize) -> FieldError {
+    FieldError::new(
+        origin.place(i, "login"),
+        format!(
+            "\"{}\" repeats {} (logins are compared without regard to case)",
+            login,
+            origin.place(previous, "login")
+        ),
+    )
+}
+
+pub(crate) fn field_too_long(origin: Origin, i: usize, field: &str, max: usize) -> FieldError {
+    FieldError::new(
+        origin.place(i, field),
+        format!("is longer than {max} characters, the limit for this field"),
+    )
+}
+
+pub(crate) fn too_many_attributes(
+    origin: Origin,
+    i: usize,
+    count: usize,
+    max: usize,
+) -> FieldError {
+    FieldError::new(
+        origin.attributes(i),
+        format!("has {count} attributes; a user may have at most {max}"),
+    )
+}
+
+pub(crate) fn attribute_name_too_long(
+    origin: Origin,
+    i: usize,
+    name: &str,
+    max: usize,
+) -> FieldError {
+    FieldError::new(
+        origin.attribute(i, name),
+        format!(
+            "the attribute name is longer than {max} characters, the limit for attribute names"
+        ),
+    )
+}
+
+pub(crate) fn attribute_value_too_long(
+    origin: Origin,
+    i: usize,
+    name: &str,
+    max: usize,
+) -> FieldError {
+    FieldError::new(
+        origin.attribute(i, name),
+        format!("is longer than {max} characters, the limit for attribute values"),
+    )
+}
+
 /// Whether `text` is longer than `max` characters. Counting characters is only needed when the
 /// bytes exceed the limit, which real values never do.
-fn longer_than(text: &str, max: usize) -> bool {
+pub(crate) fn longer_than(text: &str, max: usize) -> bool {
     text.len() > max && text.chars().count() > max
 }
 
@@ -259,38 +326,31 @@ fn check_lengths(
     ];
     for (field, value) in fields {
         if value.is_some_and(|v| longer_than(v, max)) {
-            errors.push(FieldError::new(
-                origin.place(i, field),
-                format!("is longer than {max} characters, the limit for this field"),
-            ));
+            errors.push(field_too_long(origin, i, field, max));
         }
     }
     if user.attributes.len() > limits.max_attributes {
-        errors.push(FieldError::new(
-            origin.attributes(i),
-            format!(
-                "has {} attributes; a user may have at most {}",
-                user.attributes.len(),
-                limits.max_attributes
-            ),
+        errors.push(too_many_attributes(
+            origin,
+            i,
+            user.attributes.len(),
+            limits.max_attributes,
         ));
     }
     for (name, value) in &user.attributes {
         if longer_than(name, limits.max_attribute_name_chars) {
-            errors.push(FieldError::new(
-                origin.attribute(i, name),
-                format!(
-                    "the attribute name is longer than {} characters, the limit for attribute names",
-                    limits.max_attribute_name_chars
-                ),
+            errors.push(attribute_name_too_long(
+                origin,
+                i,
+                name,
+                limits.max_attribute_name_chars,
             ));
         } else if longer_than(value, limits.max_attribute_value_chars) {
-            errors.push(FieldError::new(
-                origin.attribute(i, name),
-                format!(
-                    "is longer than {} characters, the limit for attribute values",
-                    limits.max_attribute_value_chars
-                ),
+            errors.push(attribute_value_too_long(
+                origin,
+                i,
+                name,
+                limits.max_attribute_value_chars,
             ));
         }
     }

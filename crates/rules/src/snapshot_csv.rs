@@ -12,7 +12,7 @@ use std::collections::BTreeMap;
 
 /// What a column of the file holds.
 #[derive(Clone, Debug, PartialEq, Eq)]
-enum Column {
+pub(crate) enum Column {
     ExternalId,
     Login,
     FirstName,
@@ -49,27 +49,11 @@ pub fn read_csv_with(
     bytes: &[u8],
     limits: &SnapshotLimits,
 ) -> Result<Vec<SnapshotUser>, SnapshotRejection> {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes);
-    let header = reader
-        .headers()
-        .map_err(|e| SnapshotRejection::Malformed(vec![csv_error(&e, &[])]))?
-        .clone();
-    if header.len() > limits.max_columns {
-        return Err(SnapshotRejection::TooLarge(vec![FieldError::new(
-            "row 1",
-            format!(
-                "the header has {} columns; a snapshot may have at most {}",
-                header.len(),
-                limits.max_columns
-            ),
-        )]));
-    }
-    let names: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
-    let columns = read_header(&names, limits)?;
-
+    let OpenCsv {
+        mut reader,
+        names,
+        columns,
+    } = open(bytes, limits)?;
     let mut users = Vec::new();
     let mut record = csv::StringRecord::new();
     loop {
@@ -87,6 +71,46 @@ pub fn read_csv_with(
     }
     validate_with(&users, Origin::CsvRow, limits)?;
     Ok(users)
+}
+
+/// A CSV file whose header has been read and checked, ready for its rows.
+pub(crate) struct OpenCsv<'a> {
+    pub(crate) reader: csv::Reader<&'a [u8]>,
+    /// The header's cells, trimmed.
+    pub(crate) names: Vec<String>,
+    pub(crate) columns: Vec<Column>,
+}
+
+/// Reads the header of a CSV snapshot: every problem of the header is answered here, before any
+/// row is read, the same way for every reader of the rows.
+pub(crate) fn open<'a>(
+    bytes: &'a [u8],
+    limits: &SnapshotLimits,
+) -> Result<OpenCsv<'a>, SnapshotRejection> {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let header = reader
+        .headers()
+        .map_err(|e| SnapshotRejection::Malformed(vec![csv_error(&e, &[])]))?;
+    if header.len() > limits.max_columns {
+        return Err(SnapshotRejection::TooLarge(vec![FieldError::new(
+            "row 1",
+            format!(
+                "the header has {} columns; a snapshot may have at most {}",
+                header.len(),
+                limits.max_columns
+            ),
+        )]));
+    }
+    let names: Vec<String> = header.iter().map(|h| h.trim().to_owned()).collect();
+    let columns = read_header(&names, limits)?;
+    Ok(OpenCsv {
+        reader,
+        names,
+        columns,
+    })
 }
 
 /// The columns the header names. Structural problems (an empty, repeated or missing column)
@@ -166,7 +190,7 @@ fn read_user(record: &csv::StringRecord, columns: &[Column]) -> SnapshotUser {
     user
 }
 
-fn csv_error(error: &csv::Error, names: &[String]) -> FieldError {
+pub(crate) fn csv_error(error: &csv::Error, names: &[String]) -> FieldError {
     let row = |pos: Option<&csv::Position>| {
         pos.map_or_else(
             || "the file".to_owned(),

@@ -7,7 +7,9 @@
 //! `benches/` is not a bench target of its own).
 #![allow(dead_code)]
 
+use safeguard_rules::csv_planner::CsvPlanInput;
 use safeguard_rules::org::{App, AppPopulation, Assignment, AssignmentSource, User, UserStatus};
+use safeguard_rules::org_index::OrgIndex;
 use safeguard_rules::planner::PlanInput;
 use safeguard_rules::snapshot::SnapshotUser;
 use safeguard_rules::{AppId, UserId};
@@ -105,6 +107,23 @@ pub fn csv(population: usize, removed_percent: usize) -> Vec<u8> {
     out.into_bytes()
 }
 
+/// [`csv`] with its rows in a shuffled order (the same every run): a file not listed in the
+/// org's order, where no row's user can be guessed from the row before.
+pub fn csv_shuffled(population: usize, removed_percent: usize) -> Vec<u8> {
+    let file = csv(population, removed_percent);
+    let mut lines: Vec<&[u8]> = file.split_inclusive(|&b| b == b'\n').collect();
+    // Fisher-Yates over the rows (not the header), with a fixed linear congruential sequence.
+    let mut state: u64 = 0x853c_49e6_748f_ea9b;
+    for i in (2..lines.len()).rev() {
+        state = state
+            .wrapping_mul(6_364_136_223_846_793_005)
+            .wrapping_add(1_442_695_040_888_963_407);
+        let j = 1 + (state >> 33) as usize % i;
+        lines.swap(i, j);
+    }
+    lines.concat()
+}
+
 impl Workload {
     /// The org (one app of `population` users) and the snapshot of its source.
     pub fn new(population: usize, removed_percent: usize) -> Self {
@@ -166,6 +185,18 @@ impl Workload {
             populations: &self.populations,
             group_rules: &[],
             snapshot,
+        }
+    }
+
+    /// The org as the CSV planner reads it, with its index (built from this org).
+    pub fn csv_input<'a>(&'a self, index: &'a OrgIndex) -> CsvPlanInput<'a> {
+        CsvPlanInput {
+            app: &self.app,
+            users: &self.users,
+            assignments: &self.assignments,
+            populations: &self.populations,
+            group_rules: &[],
+            index,
         }
     }
 }
