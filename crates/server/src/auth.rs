@@ -20,7 +20,7 @@ pub mod throttle;
 
 use crate::actor::Actor;
 use crate::error::AppError;
-use safeguard_rules::api::{Me, Role};
+use safeguard_rules::api::{AdminView, Me, Role};
 
 /// How a request proved who it is.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -46,6 +46,16 @@ pub struct Principal {
 pub const ENVIRONMENT_TOKEN_ID: &str = "env-admin-token";
 
 impl Principal {
+    /// A stored administrator, signed in by `credential`.
+    pub fn admin(admin: AdminView, credential: Credential) -> Self {
+        Self {
+            id: admin.id,
+            email: admin.email,
+            role: admin.role,
+            credential,
+        }
+    }
+
     /// The super-administrator that `SAFEGUARD_ADMIN_TOKEN` stands for.
     pub fn environment_token() -> Self {
         Self {

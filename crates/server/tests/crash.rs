@@ -3,6 +3,8 @@
 //! import's status says which.
 #![allow(clippy::unwrap_used)] // helpers panic where a step fails, like the tests
 
+mod support;
+
 use serde_json::{Value, json};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -10,20 +12,6 @@ use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
 const USERS: usize = 200_000;
-const TOKEN: &str = "crash-test-admin-token";
-
-/// A client that acts with the server's `SAFEGUARD_ADMIN_TOKEN`.
-fn client() -> reqwest::Client {
-    let mut headers = reqwest::header::HeaderMap::new();
-    headers.insert(
-        reqwest::header::AUTHORIZATION,
-        reqwest::header::HeaderValue::from_str(&format!("SSWS {TOKEN}")).unwrap(),
-    );
-    reqwest::Client::builder()
-        .default_headers(headers)
-        .build()
-        .unwrap()
-}
 
 async fn start(db: &std::path::Path) -> (Child, String) {
     let mut child = Command::new(env!("CARGO_BIN_EXE_safeguard"))
@@ -31,7 +19,7 @@ async fn start(db: &std::path::Path) -> (Child, String) {
         .arg(db)
         .args(["--console-dir", "/nonexistent-console"])
         .env("RUST_LOG", "warn")
-        .env("SAFEGUARD_ADMIN_TOKEN", TOKEN)
+        .env("SAFEGUARD_ADMIN_TOKEN", support::ADMIN_TOKEN)
         .stdout(Stdio::piped())
         .stderr(Stdio::inherit())
         .kill_on_drop(true)
@@ -78,7 +66,7 @@ async fn wait_until_settled(client: &reqwest::Client, url: &str, import: &str) -
 async fn a_killed_apply_is_all_or_nothing_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
-    let client = client();
+    let client = support::client();
     let (mut server, url) = start(&db).await;
 
     let app: Value = client

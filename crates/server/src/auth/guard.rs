@@ -146,12 +146,7 @@ async fn by_token(state: &AppState, token: &str) -> Result<Principal, AppError> 
     let at = state.pipeline.clock().stamp();
     let id = token_id.clone();
     in_background(state, move |db| db.touch_api_token(&id, &at));
-    Ok(Principal {
-        id: admin.id,
-        email: admin.email,
-        role: admin.role,
-        credential: Credential::ApiToken(token_id),
-    })
+    Ok(Principal::admin(admin, Credential::ApiToken(token_id)))
 }
 
 async fn by_session(
@@ -183,12 +178,7 @@ async fn by_session(
         let key = hash.clone();
         in_background(state, move |db| db.touch_session(&key, now));
     }
-    Ok(Principal {
-        id: admin.id,
-        email: admin.email,
-        role: admin.role,
-        credential: Credential::Session(hash),
-    })
+    Ok(Principal::admin(admin, Credential::Session(hash)))
 }
 
 fn idle_words(secs: i64) -> String {

@@ -1,7 +1,7 @@
 //! `/api/v1/sessions` and `/api/v1/users/me`: signing in and out of the console.
 
 use crate::auth::throttle::{AfterFailure, Gate};
-use crate::auth::{Credential, cookie, guard, password, secret};
+use crate::auth::{Credential, Principal, cookie, guard, password, secret};
 use crate::error::AppError;
 use crate::events::access::{self, Client};
 use crate::routes::extract::{ClientAddress, CurrentPrincipal, JsonBody};
@@ -142,19 +142,9 @@ pub async fn sign_in(
     state.throttle.record_success(&account);
     let session = secret::new_secret().map_err(AppError::internal)?;
     let hash = secret::hash(&session);
-    let me = Me {
-        id: admin.id.clone(),
-        email: admin.email.clone(),
-        role: admin.role,
-    };
     let idle = i64::try_from(state.config.session_idle.as_secs()).unwrap_or(i64::MAX);
-    let actor = crate::auth::Principal {
-        id: admin.id,
-        email: admin.email,
-        role: admin.role,
-        credential: Credential::Session(hash.clone()),
-    }
-    .actor();
+    let principal = Principal::admin(admin, Credential::Session(hash.clone()));
+    let (me, actor) = (principal.me(), principal.actor());
     state
         .blocking(move |pipeline| {
             let at = pipeline.clock().stamp();
