@@ -12,6 +12,7 @@ use safeguard_rules::snapshot::SnapshotUser;
 use safeguard_server::actor::Actor;
 use safeguard_server::clock::Clock;
 use safeguard_server::pipeline::Pipeline;
+use safeguard_server::sources::Snapshot;
 use safeguard_server::storage::Store;
 use std::sync::Arc;
 use std::time::Duration;
@@ -74,9 +75,14 @@ fn org_of_100k(snapshot: &[SnapshotUser]) -> Org {
 
 fn import(pipeline: &Pipeline, snapshot: Vec<SnapshotUser>, expect: ImportStatus) {
     let mut status = None;
-    pipeline.start("app_bench", snapshot, &Actor::system(), |result| {
-        status = result.ok().map(|view| view.status);
-    });
+    pipeline.start(
+        "app_bench",
+        Snapshot::Users(snapshot),
+        &Actor::system(),
+        |result| {
+            status = result.ok().map(|view| view.status);
+        },
+    );
     assert_eq!(status, Some(expect), "the import ended as expected");
 }
 

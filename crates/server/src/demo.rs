@@ -10,6 +10,7 @@ use crate::actor::Actor;
 use crate::clock::Clock;
 use crate::ids::new_id;
 use crate::pipeline::{Pipeline, PipelineError};
+use crate::sources::Snapshot;
 use crate::storage::StorageError;
 use safeguard_rules::AppId;
 use safeguard_rules::api::{ImportStatus, ImportView, Role};
@@ -399,7 +400,7 @@ impl Demo {
         let mut answer = None;
         self.pipeline.start(
             self.app_ids[app].as_str(),
-            snapshot,
+            Snapshot::Users(snapshot),
             &Actor::system(),
             |result| answer = Some(result),
         );

@@ -225,6 +225,7 @@ impl From<PipelineError> for AppError {
                     ),
                 },
             },
+            PipelineError::Source(e) => AppError::from(e),
             PipelineError::Storage(e) => AppError::internal(e),
         }
     }

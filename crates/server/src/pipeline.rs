@@ -23,10 +23,10 @@ use crate::clock::Clock;
 use crate::email::Notifier;
 use crate::events;
 use crate::ids::new_id;
+use crate::sources::{Snapshot, SourceError};
 use crate::storage::{Db, ImportRow, NewImport, StorageError, Store, Writer};
 use safeguard_rules::api::{ImportStatus, ImportView};
 use safeguard_rules::plan::{Change, Counts};
-use safeguard_rules::snapshot::SnapshotUser;
 use safeguard_rules::{Verdict, evaluate};
 use std::sync::Arc;
 
@@ -50,6 +50,9 @@ pub enum PipelineError {
     /// Resume or cancel of an import that is not paused (any more).
     #[error("import {} is {}, not paused", .0.id, .0.status.as_str())]
     NotPaused(Box<ImportView>),
+    /// The snapshot cannot be imported (found while planning a CSV file read as it is planned).
+    #[error(transparent)]
+    Source(#[from] SourceError),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -103,12 +106,11 @@ impl Pipeline {
 
     /// A dry run: plans and checks against the org as committed now, changes and queues nothing.
     /// The answer's id is not stored; nothing can be fetched by it later.
-    pub fn simulate(
-        &self,
-        app_id: &str,
-        snapshot: &[SnapshotUser],
-    ) -> Result<ImportView, PipelineError> {
-        self.store.read(|db| {
+    ///
+    /// It runs on the writer, in a transaction that changes nothing, to plan against the org the
+    /// writer keeps loaded: loading it on a read connection would cost seconds for a large org.
+    pub fn simulate(&self, app_id: &str, snapshot: &Snapshot) -> Result<ImportView, PipelineError> {
+        self.store.writer().transaction(|db| {
             let app = app_of(db, app_id)?;
             let settings = db.safeguards()?.settings();
             let planned = plan_now(db, &app, snapshot)?;
@@ -139,7 +141,7 @@ impl Pipeline {
     pub fn start(
         &self,
         app_id: &str,
-        snapshot: Vec<SnapshotUser>,
+        snapshot: Snapshot,
         actor: &Actor,
         reply: impl FnOnce(Result<ImportView, PipelineError>),
     ) {
@@ -148,8 +150,9 @@ impl Pipeline {
             let app = app_of(db, app_id)?;
             let at = self.clock.stamp();
             let id = new_id("imp");
+            // A CSV file's rows are counted as it is planned, below.
             let counts = Counts {
-                scanned: snapshot.len() as u64,
+                scanned: snapshot.known_len().unwrap_or(0) as u64,
                 ..Counts::default()
             };
             // Under a roadblock every import waits; and none may overtake imports still queued.
@@ -169,7 +172,10 @@ impl Pipeline {
                 actor,
             })?;
             if wait {
-                db.store_snapshot(&row.id, &snapshot)?;
+                // A queued import keeps its users until its turn comes: a CSV file is read now.
+                let users = snapshot.into_users()?;
+                db.store_snapshot(&row.id, &users)?;
+                let snapshot = Snapshot::Users(users);
                 // A provisional plan against the org as it is now, so the queue and the
                 // Safeguards preview can say what this import is expected to do. Only counts and
                 // impact are kept; the import is planned again when its turn comes.
@@ -201,7 +207,7 @@ impl Pipeline {
         &self,
         db: &Db<'_>,
         mut row: ImportRow,
-        snapshot: &[SnapshotUser],
+        snapshot: &Snapshot,
         actor: &Actor,
     ) -> Result<Next, PipelineError> {
         let at = self.clock.stamp();

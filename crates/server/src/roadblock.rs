@@ -11,6 +11,7 @@
 use crate::actor::Actor;
 use crate::events;
 use crate::pipeline::{Next, Pipeline, PipelineError};
+use crate::sources::Snapshot;
 use crate::storage::{ImportRow, Writer};
 use safeguard_rules::api::{ImportStatus, ImportView, Resolution, RoadblockState};
 
@@ -90,7 +91,12 @@ impl Pipeline {
                     return Ok(Some(Err(row)));
                 };
                 let actor = row.actor.clone();
-                Ok::<_, PipelineError>(Some(Ok(self.plan_and_decide(db, row, &snapshot, &actor)?)))
+                Ok::<_, PipelineError>(Some(Ok(self.plan_and_decide(
+                    db,
+                    row,
+                    &Snapshot::Users(snapshot),
+                    &actor,
+                )?)))
             });
             match step {
                 Ok(None) => return,

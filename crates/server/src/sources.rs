@@ -4,12 +4,16 @@
 //! the request body, as CSV or JSON; live directories (LDAP, SCIM) will implement the same trait
 //! and feed the same pipeline.
 
+use crate::storage::IndexedOrg;
+use axum::body::Bytes;
 use safeguard_rules::api::SnapshotBody;
+use safeguard_rules::org::App;
 use safeguard_rules::snapshot::{
     Origin, SnapshotLimits, SnapshotRejection, SnapshotUser, validate_with,
 };
 use safeguard_rules::snapshot_csv::read_csv_with;
 use safeguard_rules::validation::FieldError;
+use safeguard_rules::{CsvPlanInput, Plan, PlanInput, plan_csv_with, plan_import};
 
 /// Why a snapshot could not be read. Nothing is imported from a snapshot with any problem.
 #[derive(Clone, Debug, PartialEq, Eq, thiserror::Error)]
@@ -36,7 +40,7 @@ pub enum SourceError {
 }
 
 impl SourceError {
-    fn from_rejection(rejection: SnapshotRejection, format: &str) -> Self {
+    pub fn from_rejection(rejection: SnapshotRejection, format: &str) -> Self {
         match rejection {
             SnapshotRejection::Malformed(errors) => SourceError::Malformed {
                 detail: format!("The {format} snapshot cannot be read; nothing was imported."),
@@ -64,6 +68,72 @@ pub trait Source {
     /// Every user of the source, validated: each has an `externalId` and a `login`, neither
     /// repeats, and the snapshot is within its limits.
     fn snapshot(&self) -> Result<Vec<SnapshotUser>, SourceError>;
+}
+
+/// A snapshot as the pipeline takes it: users already read, or a CSV file not read yet.
+///
+/// A CSV file is read while it is planned ([`plan_csv_with`]): one pass over its bytes against
+/// the org's index, about ten times faster than reading every row into a [`SnapshotUser`] and
+/// then planning, and without holding them all. It is read into users only when they must be
+/// kept (an import queued behind a roadblock stores its snapshot).
+pub enum Snapshot {
+    Users(Vec<SnapshotUser>),
+    Csv {
+        bytes: Bytes,
+        limits: SnapshotLimits,
+    },
+}
+
+impl Snapshot {
+    /// How many users it lists, when known before it is read (a CSV file's rows are counted by
+    /// reading it).
+    pub fn known_len(&self) -> Option<usize> {
+        match self {
+            Snapshot::Users(users) => Some(users.len()),
+            Snapshot::Csv { .. } => None,
+        }
+    }
+
+    /// Plans the snapshot for `app` against `org`: the rules crate's plan, or the reason the
+    /// snapshot cannot be imported. Either way, the answer is the one reading the users first
+    /// and planning them would give.
+    pub fn plan(&self, app: &App, org: &IndexedOrg) -> Result<Plan, SourceError> {
+        match self {
+            Snapshot::Users(users) => Ok(plan_import(PlanInput {
+                app,
+                users: &org.org.users,
+                assignments: &org.org.assignments,
+                populations: &org.org.populations,
+                group_rules: &org.org.group_rules,
+                snapshot: users,
+            })),
+            Snapshot::Csv { bytes, limits } => plan_csv_with(
+                bytes,
+                limits,
+                CsvPlanInput {
+                    app,
+                    users: &org.org.users,
+                    assignments: &org.org.assignments,
+                    populations: &org.org.populations,
+                    group_rules: &org.org.group_rules,
+                    index: &org.index,
+                },
+            )
+            .map_err(|rejection| SourceError::from_rejection(rejection, "CSV")),
+        }
+    }
+
+    /// Every user it lists, read and validated.
+    pub fn into_users(self) -> Result<Vec<SnapshotUser>, SourceError> {
+        match self {
+            Snapshot::Users(users) => Ok(users),
+            Snapshot::Csv { bytes, limits } => CsvUpload {
+                bytes: &bytes,
+                limits,
+            }
+            .snapshot(),
+        }
+    }
 }
 
 /// A CSV file uploaded with the request (`Content-Type: text/csv`).

@@ -15,6 +15,7 @@ mod apps;
 mod bounces;
 mod group_rules;
 mod imports;
+mod org_cache;
 mod outbox;
 mod plans;
 mod schema;
@@ -24,11 +25,13 @@ mod users;
 
 pub use admins::{StoredAdmin, fold_email};
 pub use imports::{ImportFilter, ImportRow, NewImport};
+pub use org_cache::IndexedOrg;
 pub use outbox::NewMessage;
 pub use plans::{ChangeFilter, StoredChange};
 pub use system_log::EventQuery;
 pub use users::Org;
 
+use org_cache::{ForgetUnlessCommitted, OrgCache};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
 use std::path::{Path, PathBuf};
 use std::sync::{Mutex, MutexGuard};
@@ -59,7 +62,7 @@ pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 /// The database: one writer, a few readers.
 pub struct Store {
     path: PathBuf,
-    writer: Mutex<Connection>,
+    writer: Mutex<WriterState>,
     readers: Mutex<Vec<Connection>>,
 }
 
@@ -67,13 +70,21 @@ pub struct Store {
 /// grouped by resource in the files of this module.
 pub struct Db<'c> {
     conn: &'c Connection,
+    /// The writer's loaded org; `None` on read-only connections.
+    org_cache: Option<&'c OrgCache>,
+}
+
+/// The writer connection and what is kept beside it between transactions.
+struct WriterState {
+    conn: Connection,
+    org: OrgCache,
 }
 
 /// Exclusive use of the writer connection. Hold it across several transactions when what
 /// happens between them must not be interleaved with other writes (a plan committed as
 /// `running`, then applied).
 pub struct Writer<'s> {
-    conn: MutexGuard<'s, Connection>,
+    state: MutexGuard<'s, WriterState>,
 }
 
 impl Store {
@@ -85,7 +96,10 @@ impl Store {
         schema::migrate(&writer)?;
         Ok(Self {
             path: path.to_owned(),
-            writer: Mutex::new(writer),
+            writer: Mutex::new(WriterState {
+                conn: writer,
+                org: OrgCache::default(),
+            }),
             readers: Mutex::new(Vec::new()),
         })
     }
@@ -94,8 +108,8 @@ impl Store {
     pub fn writer(&self) -> Writer<'_> {
         // A panic while holding the writer rolled its transaction back (the transaction guard
         // is dropped on unwind), so the connection is still sound.
-        let conn = self.writer.lock().unwrap_or_else(|p| p.into_inner());
-        Writer { conn }
+        let state = self.writer.lock().unwrap_or_else(|p| p.into_inner());
+        Writer { state }
     }
 
     /// Runs `f` on a read-only connection.
@@ -111,7 +125,10 @@ impl Store {
         // A read sees one committed state from start to end.
         conn.execute_batch("BEGIN DEFERRED")
             .map_err(StorageError::from)?;
-        let result = f(&Db { conn: &conn });
+        let result = f(&Db {
+            conn: &conn,
+            org_cache: None,
+        });
         let ended = conn.execute_batch("COMMIT");
         if ended.is_ok() {
             let mut readers = self.readers.lock().unwrap_or_else(|p| p.into_inner());
@@ -149,12 +166,18 @@ impl Writer<'_> {
         &mut self,
         f: impl FnOnce(&Db<'_>) -> std::result::Result<T, E>,
     ) -> std::result::Result<T, E> {
-        let tx = self
+        let state = &mut *self.state;
+        let tx = state
             .conn
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StorageError::from)?;
-        let value = f(&Db { conn: &tx })?;
+        let kept = ForgetUnlessCommitted::new(&state.org);
+        let value = f(&Db {
+            conn: &tx,
+            org_cache: Some(&state.org),
+        })?;
         tx.commit().map_err(StorageError::from)?;
+        kept.committed();
         Ok(value)
     }
 }

@@ -3,12 +3,12 @@
 
 use super::PipelineError;
 use crate::ids::new_id;
-use crate::storage::{Db, Org};
+use crate::sources::Snapshot;
+use crate::storage::Db;
+use safeguard_rules::UserId;
 use safeguard_rules::org::App;
 use safeguard_rules::org::fold_login;
 use safeguard_rules::plan::{Change, Counts, Impact};
-use safeguard_rules::snapshot::SnapshotUser;
-use safeguard_rules::{PlanInput, UserId, plan_import};
 use std::collections::HashMap;
 
 /// A plan whose changes all carry a user id.
@@ -26,23 +26,10 @@ pub fn app_of(db: &Db<'_>, app_id: &str) -> Result<App, PipelineError> {
 
 /// Plans `snapshot` for `app` against the org as `db` sees it now: a dry run, a new import, a
 /// queued import's provisional plan and its real one when its turn comes all plan this way.
-pub fn plan_now(
-    db: &Db<'_>,
-    app: &App,
-    snapshot: &[SnapshotUser],
-) -> Result<Planned, PipelineError> {
-    Ok(plan(app, &db.org()?, snapshot))
-}
-
-pub fn plan(app: &App, org: &Org, snapshot: &[SnapshotUser]) -> Planned {
-    let plan = plan_import(PlanInput {
-        app,
-        users: &org.users,
-        assignments: &org.assignments,
-        populations: &org.populations,
-        group_rules: &org.group_rules,
-        snapshot,
-    });
+/// On the writer the org is loaded once and kept between imports ([`Db::indexed_org`]).
+pub fn plan_now(db: &Db<'_>, app: &App, snapshot: &Snapshot) -> Result<Planned, PipelineError> {
+    let org = db.indexed_org()?;
+    let plan = snapshot.plan(app, &org)?;
     let mut changes = plan.changes;
     // A user the plan creates appears in several changes (create, then assigns), all by login.
     let mut new_users: HashMap<String, UserId> = HashMap::new();
@@ -55,9 +42,9 @@ pub fn plan(app: &App, org: &Org, snapshot: &[SnapshotUser]) -> Planned {
             change.user_id = Some(id);
         }
     }
-    Planned {
+    Ok(Planned {
         changes,
         counts: plan.counts,
         impact: plan.impact,
-    }
+    })
 }

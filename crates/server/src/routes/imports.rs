@@ -7,7 +7,7 @@ use crate::routes::extract::{
     ApiPath, ApiQuery, BodyLimit, CurrentPrincipal, is_json, media_type, read_body,
 };
 use crate::routes::pagination::{PageRequest, page_response};
-use crate::sources::{CsvUpload, JsonUpload, Source};
+use crate::sources::{JsonUpload, Snapshot, Source};
 use crate::state::AppState;
 use crate::storage::{ChangeFilter, ImportFilter};
 use axum::extract::{Request, State};
@@ -98,22 +98,25 @@ pub async fn start_import(
     };
     let body = read_body(request, limit).await?;
     let limits = state.config.snapshot_limits();
-    let snapshot = state
-        .blocking(move |_| {
-            let source: Box<dyn Source> = if csv {
-                Box::new(CsvUpload {
+    // A CSV file is read while it is planned, against the org the server keeps loaded; a JSON
+    // document is read here, off the writer.
+    let snapshot = if csv {
+        Snapshot::Csv {
+            bytes: body,
+            limits,
+        }
+    } else {
+        state
+            .blocking(move |_| {
+                let users = JsonUpload {
                     bytes: &body,
                     limits,
-                })
-            } else {
-                Box::new(JsonUpload {
-                    bytes: &body,
-                    limits,
-                })
-            };
-            Ok(source.snapshot()?)
-        })
-        .await?;
+                }
+                .snapshot()?;
+                Ok(Snapshot::Users(users))
+            })
+            .await?
+    };
 
     if dry_run {
         let view = state

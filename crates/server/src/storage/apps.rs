@@ -22,6 +22,7 @@ fn app_view(row: &Row<'_>) -> rusqlite::Result<AppView> {
 
 impl Db<'_> {
     pub fn insert_app(&self, app: &App, actor: &Actor, at: &str) -> Result<()> {
+        self.org_changed();
         self.conn.execute(
             "INSERT INTO apps (id, name, profile_source, deactivate_on_remove, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -9,6 +9,7 @@ use safeguard_rules::{AppId, GroupRuleId};
 
 impl Db<'_> {
     pub fn insert_group_rule(&self, rule: &GroupRule, actor: &Actor, at: &str) -> Result<()> {
+        self.org_changed();
         self.conn.execute(
             "INSERT INTO group_rules (id, name, attribute, equals, created_at, created_by)
              VALUES (?1, ?2, ?3, ?4, ?5, ?6)",

@@ -106,6 +106,7 @@ impl Db<'_> {
     }
 
     pub fn create_user(&self, id: &str, login: &str, profile: &Profile, at: &str) -> Result<()> {
+        self.org_changed();
         self.conn
             .prepare_cached(
                 "INSERT INTO users (id, login, login_folded, status, external_id, first_name,
@@ -127,6 +128,7 @@ impl Db<'_> {
     }
 
     pub fn update_user(&self, id: &str, profile: &Profile, at: &str) -> Result<()> {
+        self.org_changed();
         self.conn
             .prepare_cached(
                 "UPDATE users SET external_id = ?2, first_name = ?3, last_name = ?4, email = ?5,
@@ -146,6 +148,7 @@ impl Db<'_> {
     }
 
     pub fn set_user_status(&self, id: &str, status: UserStatus, at: &str) -> Result<()> {
+        self.org_changed();
         self.conn
             .prepare_cached("UPDATE users SET status = ?2, updated_at = ?3 WHERE id = ?1")?
             .execute(params![id, status_text(status), at])?;
@@ -160,6 +163,7 @@ impl Db<'_> {
         rule_id: Option<&str>,
         at: &str,
     ) -> Result<bool> {
+        self.org_changed();
         let n = self
             .conn
             .prepare_cached(
@@ -172,6 +176,7 @@ impl Db<'_> {
 
     /// Removes an assignment; answers whether there was one.
     pub fn unassign(&self, user_id: &str, app_id: &str) -> Result<bool> {
+        self.org_changed();
         let n = self
             .conn
             .prepare_cached("DELETE FROM assignments WHERE app_id = ?1 AND user_id = ?2")?
