@@ -98,3 +98,175 @@ impl Db<'_> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{Db, StorageError, Store};
+    use crate::actor::Actor;
+    use safeguard_rules::org::{App, GroupRule, Profile, UserStatus};
+    use safeguard_rules::{AppId, GroupRuleId};
+    use std::sync::Arc;
+
+    const AT: &str = "2026-01-01T00:00:00.000Z";
+
+    /// A store with one app and two users, the first assigned to it.
+    fn store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let store = Store::open(&dir.path().join("org.db")).expect("store");
+        store
+            .writer()
+            .transaction(|db| {
+                let app = App {
+                    id: AppId::from("app_chat"),
+                    name: "Chat".to_owned(),
+                    profile_source: false,
+                    deactivate_on_remove: false,
+                };
+                db.insert_app(&app, &Actor::system(), AT)?;
+                for (id, login) in [("usr_1", "ana@example.com"), ("usr_2", "bo@example.com")] {
+                    let profile = Profile {
+                        external_id: Some(id.to_owned()),
+                        ..Profile::default()
+                    };
+                    db.create_user(id, login, &profile, AT)?;
+                }
+                db.assign("usr_1", "app_chat", None, AT)?;
+                Ok::<_, StorageError>(())
+            })
+            .expect("set up");
+        (dir, store)
+    }
+
+    fn kept(store: &Store) -> Arc<super::IndexedOrg> {
+        store
+            .writer()
+            .transaction(|db| db.indexed_org())
+            .expect("org")
+    }
+
+    fn assigned(org: &super::IndexedOrg) -> Vec<&str> {
+        org.org
+            .assignments
+            .iter()
+            .map(|a| a.user_id.as_str())
+            .collect()
+    }
+
+    #[test]
+    fn the_writer_keeps_the_org_between_transactions_until_it_changes() {
+        let (_dir, store) = store();
+        let first = kept(&store);
+        assert!(Arc::ptr_eq(&first, &kept(&store)), "loaded once, then kept");
+
+        store
+            .writer()
+            .transaction(|db| db.assign("usr_2", "app_chat", None, AT))
+            .expect("assign");
+        let after = kept(&store);
+        assert!(!Arc::ptr_eq(&first, &after), "an assignment forgets it");
+        assert_eq!(assigned(&after), ["usr_1", "usr_2"]);
+        assert_eq!(after.org.populations[0].population, 2);
+    }
+
+    #[test]
+    fn a_rolled_back_change_is_not_kept_even_when_loaded_after_it() {
+        let (_dir, store) = store();
+        let before = kept(&store);
+        let failed = store.writer().transaction(|db| {
+            db.assign("usr_2", "app_chat", None, AT)?;
+            // Loaded inside the transaction, it sees the assignment that is about to be undone.
+            let inside = db.indexed_org()?;
+            assert_eq!(assigned(&inside), ["usr_1", "usr_2"]);
+            Err::<(), _>(StorageError::Corrupt("refused".to_owned()))
+        });
+        assert!(failed.is_err());
+        let after = kept(&store);
+        assert!(!Arc::ptr_eq(&before, &after));
+        assert_eq!(
+            assigned(&after),
+            ["usr_1"],
+            "the database's org, not the undone one"
+        );
+    }
+
+    #[test]
+    fn a_failed_transaction_that_changed_nothing_keeps_the_org() {
+        let (_dir, store) = store();
+        let before = kept(&store);
+        let failed = store.writer().transaction(|db| {
+            db.indexed_org()?;
+            Err::<(), _>(StorageError::Corrupt("a refused snapshot".to_owned()))
+        });
+        assert!(failed.is_err());
+        assert!(Arc::ptr_eq(&before, &kept(&store)));
+    }
+
+    /// Each change a transaction can make to the org, made alone.
+    type Change = fn(&Db<'_>) -> Result<(), StorageError>;
+
+    const CHANGES: [(&str, Change); 7] = [
+        ("create a user", |db| {
+            db.create_user("usr_3", "cy@example.com", &Profile::default(), AT)
+        }),
+        ("change a profile", |db| {
+            let profile = Profile {
+                external_id: Some("e-9".to_owned()),
+                ..Profile::default()
+            };
+            db.update_user("usr_2", &profile, AT)
+        }),
+        ("deactivate a user", |db| {
+            db.set_user_status("usr_2", UserStatus::Deactivated, AT)
+        }),
+        ("assign", |db| {
+            db.assign("usr_2", "app_chat", None, AT).map(drop)
+        }),
+        ("unassign", |db| db.unassign("usr_1", "app_chat").map(drop)),
+        ("add an app", |db| {
+            let app = App {
+                id: AppId::from("app_crm"),
+                name: "CRM".to_owned(),
+                profile_source: false,
+                deactivate_on_remove: false,
+            };
+            db.insert_app(&app, &Actor::system(), AT)
+        }),
+        ("add a group rule", |db| {
+            let rule = GroupRule {
+                id: GroupRuleId::from("grp_sales"),
+                name: "Sales".to_owned(),
+                attribute: "department".to_owned(),
+                equals: "Sales".to_owned(),
+                app_ids: vec![AppId::from("app_chat")],
+            };
+            db.insert_group_rule(&rule, &Actor::system(), AT)
+        }),
+    ];
+
+    #[test]
+    fn every_kind_of_change_to_the_org_forgets_it() {
+        for (what, change) in CHANGES {
+            let (_dir, store) = store();
+            let before = kept(&store);
+            store.writer().transaction(change).expect(what);
+            let after = kept(&store);
+            assert!(!Arc::ptr_eq(&before, &after), "{what}");
+            assert_ne!(before.org, after.org, "{what}: the org read again shows it");
+            assert_eq!(
+                after.org,
+                store.read(|db| db.org()).expect("read"),
+                "{what}"
+            );
+        }
+    }
+
+    #[test]
+    fn read_connections_load_what_is_committed_and_keep_nothing() {
+        let (_dir, store) = store();
+        let one = store.read(|db| db.indexed_org()).expect("read");
+        let two = store.read(|db| db.indexed_org()).expect("read");
+        assert!(!Arc::ptr_eq(&one, &two));
+        assert_eq!(one.org, two.org);
+        assert_eq!(one.org, kept(&store).org);
+    }
+}

@@ -13,7 +13,7 @@ use std::collections::BTreeMap;
 
 /// The org as the planner reads it: every user, every assignment, every app's population and
 /// every group rule, as committed when it was read.
-#[derive(Clone, Debug, Default)]
+#[derive(Clone, Debug, Default, PartialEq)]
 pub struct Org {
     pub users: Vec<User>,
     pub assignments: Vec<Assignment>,
