@@ -101,7 +101,7 @@ impl Sources {
         SnapshotUser {
             external_id: format!("e{i}"),
             login: format!("user{i}@example.com"),
-            first_name: Some(if i % 2 == 0 { "Ana" } else { "Bo" }.to_owned()),
+            first_name: Some(if i.is_multiple_of(2) { "Ana" } else { "Bo" }.to_owned()),
             attributes,
             ..SnapshotUser::default()
         }
