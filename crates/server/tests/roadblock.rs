@@ -4,6 +4,7 @@
 
 mod support;
 
+use axum::http::Method;
 use serde_json::Value;
 use support::{TestApp, logins};
 
@@ -141,6 +142,54 @@ async fn resume_applies_the_plan_as_planned_then_drains_the_queue_oldest_first()
     assert_eq!(starts, [third.clone(), second.clone(), first.clone()]);
     assert_eq!(app.events("system.import.roadblock.resume").await.len(), 1);
     assert_eq!(app.events("user.lifecycle.deactivate").await.len(), 30);
+}
+
+/// A CSV file of these logins, with the profiles `snapshot_user` gives.
+fn csv_of(logins: &[String]) -> String {
+    let mut csv = String::from("externalId,login,firstName,lastName\n");
+    for login in logins {
+        csv.push_str(&format!("ext-{login},{login},Test,{login}\n"));
+    }
+    csv
+}
+
+#[tokio::test]
+async fn a_csv_file_queued_behind_a_roadblock_is_kept_and_a_bad_one_is_refused_unqueued() {
+    let app = TestApp::new();
+    let org = org(&app).await;
+    let paused = pause(&app, &org).await;
+    let path = format!("/api/v1/apps/{}/imports", org.wiki);
+
+    // A CSV file is read while it is planned; under a roadblock it is read to be kept, and a
+    // file that cannot be imported is refused there, before anything is queued.
+    let mut bad = csv_of(&logins("w", 0..95));
+    bad.push_str("ext-again,W3@EXAMPLE.COM,Test,again\n");
+    let refused = app.send_body(Method::POST, &path, "text/csv", bad).await;
+    assert_eq!(
+        refused.problem(422)["errors"][0]["field"],
+        "row 97, column login"
+    );
+    assert_eq!(app.get("/api/v1/roadblock").await.json()["queued"], 0);
+
+    let queued = app
+        .send_body(Method::POST, &path, "text/csv", csv_of(&logins("w", 0..95)))
+        .await;
+    assert_eq!(queued.status, 201, "{}", queued.text());
+    let queued = queued.json();
+    assert_eq!(queued["status"], "queued");
+    assert_eq!(queued["counts"]["scanned"], 95);
+    assert_eq!(queued["counts"]["unassigned"], 5);
+    assert_eq!(
+        queued["counts"]["unchanged"], 95,
+        "the same profiles as the JSON import"
+    );
+
+    let resumed = app.post(&format!("/api/v1/imports/{paused}/resume")).await;
+    assert_eq!(resumed.status, 200, "{}", resumed.text());
+    app.until_quiet().await;
+    let done = app.import_view(&id(&queued)).await;
+    assert_eq!(done["status"], "completed", "{done}");
+    assert_eq!(app.population(&org.wiki).await, 95);
 }
 
 #[tokio::test]
