@@ -16,7 +16,7 @@
 mod apply;
 mod plan;
 
-use plan::{app_of, plan_now};
+use plan::{app_of, drop_in_background, name_new_users, plan_now};
 
 use crate::actor::Actor;
 use crate::clock::Clock;
@@ -116,6 +116,8 @@ impl Pipeline {
             let planned = plan_now(db, &app, snapshot)?;
             let verdict = evaluate(&settings, &planned.impact, &app.id);
             let at = self.clock.stamp();
+            let affected = affected_users(&planned.changes);
+            drop_in_background(planned.changes);
             Ok(ImportView {
                 id: new_id("imp"),
                 app_id: app.id.clone(),
@@ -129,7 +131,7 @@ impl Pipeline {
                 roadblock: verdict.roadblock().cloned(),
                 resolved_by: None,
                 error: None,
-                affected: Some(affected_users(&planned.changes)),
+                affected: Some(affected),
             })
         })
     }
@@ -181,6 +183,7 @@ impl Pipeline {
                 // impact are kept; the import is planned again when its turn comes.
                 let mut row = row;
                 let planned = plan_now(db, &app, &snapshot)?;
+                drop_in_background(planned.changes);
                 row.counts = planned.counts;
                 row.impact = planned.impact;
                 db.save_import(&row)?;
@@ -213,7 +216,8 @@ impl Pipeline {
         let at = self.clock.stamp();
         let app = app_of(db, row.app_id.as_str())?;
         let settings = db.safeguards()?.settings();
-        let planned = plan_now(db, &app, snapshot)?;
+        let mut planned = plan_now(db, &app, snapshot)?;
+        name_new_users(&mut planned.changes);
         row.status = ImportStatus::Running;
         row.started_at = Some(at.clone());
         row.counts = planned.counts;
