@@ -9,6 +9,9 @@
 //! still paused?) is taken by re-reading inside that transaction. Reads use separate read-only
 //! connections; with the WAL journal they see the last committed state and never wait for the
 //! writer.
+//!
+//! The writer also keeps the org it last loaded, indexed, for the planner ([`Db::indexed_org`],
+//! `org_cache.rs`): loading a large org costs seconds, planning against it a fraction of that.
 
 mod admins;
 mod apps;
