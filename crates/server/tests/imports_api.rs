@@ -412,3 +412,68 @@ async fn other_content_types_are_415_unknown_apps_404_and_large_bodies_413() {
     assert!(problem["detail"].as_str().unwrap().contains("1024 bytes"));
     nothing_changed(&app, &id, 0).await;
 }
+
+/// Rows of a CSV file for users `range` of the population, about 100 bytes each.
+fn directory_rows(range: std::ops::Range<usize>, department: &str) -> String {
+    range
+        .map(|n| {
+            format!(
+                "00u{n:010},person{n:06}@example.com,First{n},Last{n},person{n:06}@example.com,{department},Staff\n"
+            )
+        })
+        .collect()
+}
+
+const DIRECTORY_HEADER: &str = "externalId,login,firstName,lastName,email,department,title\n";
+
+#[tokio::test]
+async fn a_csv_file_over_a_mebibyte_is_read_in_parts_and_planned_as_a_small_one_would_be() {
+    let app = TestApp::new();
+    let id = app.create_app("Directory").await;
+    let path = format!("/api/v1/apps/{id}/imports");
+    let first = format!("{DIRECTORY_HEADER}{}", directory_rows(0..12_000, "Sales"));
+    assert!(first.len() > 1 << 20, "a file the server reads in parts");
+    let r = app.send_body(Method::POST, &path, "text/csv", first).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["counts"]["created"], 12_000);
+
+    // Every tenth user gone, the first thousand moved to Support, 500 new hires at the end.
+    let mut next = String::from(DIRECTORY_HEADER);
+    next.push_str(&directory_rows(0..1_000, "Support"));
+    for n in 1_000..12_000 {
+        if n % 10 != 9 {
+            next.push_str(&directory_rows(n..n + 1, "Sales"));
+        }
+    }
+    next.push_str(&directory_rows(12_000..12_500, "Sales"));
+    let expected = json!({"scanned": 11_400, "created": 500, "updated": 1_000,
+        "unchanged": 9_900, "assigned": 500, "unassigned": 1_100, "deactivated": 0});
+
+    let dry = app
+        .send_body(
+            Method::POST,
+            &format!("{path}?dryRun=true"),
+            "text/csv",
+            next.clone(),
+        )
+        .await;
+    assert_eq!(dry.status, 200, "{}", dry.text());
+    assert_eq!(dry.json()["counts"], expected);
+
+    // The same file with one login repeated at its very end: refused, row and column named.
+    let mut repeated = next.clone();
+    repeated.push_str("00u-again,PERSON000005@example.com,A,B,,Sales,Staff\n");
+    let refused = app
+        .send_body(Method::POST, &path, "text/csv", repeated)
+        .await;
+    let problem = refused.problem(422);
+    assert_eq!(problem["errors"][0]["field"], "row 11402, column login");
+    assert_eq!(app.population(&id).await, 12_000, "nothing changed");
+
+    let r = app.send_body(Method::POST, &path, "text/csv", next).await;
+    assert_eq!(r.status, 201, "{}", r.text());
+    let import = r.json();
+    assert_eq!(import["status"], "completed");
+    assert_eq!(import["counts"], expected);
+    assert_eq!(app.population(&id).await, 11_400);
+}
