@@ -200,7 +200,18 @@ impl Pipeline {
                     // that died while draining): then the oldest runs now.
                     self.drain(&mut writer);
                 }
+                self.reload_org(&mut writer);
             }
+        }
+    }
+
+    /// After an import step that changed the org, once its answer is sent and while the writer
+    /// is still held: loads the org again, so that the next import or dry run plans at once
+    /// instead of first loading it (seconds for a million users). Nothing to do when the step
+    /// changed nothing. A failure here only means the next plan loads it.
+    pub(crate) fn reload_org(&self, writer: &mut Writer<'_>) {
+        if let Err(error) = writer.transaction(|db| db.indexed_org().map(drop)) {
+            tracing::warn!(%error, "could not load the org after an import; the next plan will");
         }
     }
 

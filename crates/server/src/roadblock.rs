@@ -73,6 +73,7 @@ impl Pipeline {
             Ok(next) => {
                 self.settle(&mut writer, next, reply);
                 self.drain(&mut writer);
+                self.reload_org(&mut writer);
             }
         }
     }

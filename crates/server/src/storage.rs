@@ -163,6 +163,11 @@ fn configure(conn: &Connection) -> Result<()> {
 }
 
 impl Writer<'_> {
+    /// The org the writer keeps loaded, if it has one; loads nothing.
+    pub fn kept_org(&self) -> Option<std::sync::Arc<IndexedOrg>> {
+        self.state.org.kept()
+    }
+
     /// Runs `f` in one `BEGIN IMMEDIATE` transaction: committed when `f` answers `Ok`, rolled back
     /// otherwise (and when the process dies before the commit).
     pub fn transaction<T, E: From<StorageError>>(

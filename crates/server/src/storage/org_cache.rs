@@ -44,6 +44,10 @@ impl OrgCache {
     fn forget(&self) {
         self.loaded.replace(None);
     }
+
+    pub(crate) fn kept(&self) -> Option<Arc<IndexedOrg>> {
+        self.loaded.borrow().clone()
+    }
 }
 
 /// Forgets the org when dropped unless [`Self::committed`] was called, if the transaction
@@ -80,7 +84,7 @@ impl Db<'_> {
     /// The org and its index, as this connection sees it now: the writer's kept copy when it
     /// has one, loaded (and, on the writer, kept) otherwise.
     pub fn indexed_org(&self) -> Result<Arc<IndexedOrg>> {
-        if let Some(loaded) = self.org_cache.and_then(|c| c.loaded.borrow().clone()) {
+        if let Some(loaded) = self.org_cache.and_then(OrgCache::kept) {
             return Ok(loaded);
         }
         let loaded = Arc::new(IndexedOrg::new(self.org()?));
