@@ -49,7 +49,8 @@ bench: tools console
 	$(ENV) && cargo test -p safeguard-console --release --target wasm32-unknown-unknown \
 		--features browser-bench --test preview_speed -- --nocapture
 
-## make fuzz: fuzz the CSV reader, the filter parser and the settings body, 60 s each
+## make fuzz: fuzz the CSV reader, the CSV planner (against reading then planning), the filter
+## parser and the settings body, 60 s each
 ## (FUZZ_SECONDS=300 make fuzz for longer); fails on any crash. See scripts/fuzz.sh.
 .PHONY: fuzz
 FUZZ_SECONDS ?= 60

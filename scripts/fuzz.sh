@@ -4,7 +4,8 @@
 #
 #   scripts/fuzz.sh [SECONDS] [TARGET...]     (make fuzz; SECONDS defaults to 60 per target)
 #
-# The targets live in fuzz/ (cargo-fuzz, libFuzzer): snapshot_csv, filter, safeguards_update.
+# The targets live in fuzz/ (cargo-fuzz, libFuzzer): snapshot_csv, csv_planner, filter,
+# safeguards_update.
 # cargo-fuzz needs nightly flags; on the stable toolchain RUSTC_BOOTSTRAP=1 allows them, and only
 # for this script's builds (fuzz/ is outside the workspace, with its own target directory).
 # Builds keep debug assertions and overflow checks on; no sanitizer, because the code under test

@@ -186,6 +186,15 @@ fn read_rows(
             let record = &mut batch[filled];
             match reader.read_record(record) {
                 Ok(false) => {
+                    // A part before the last ends where the next one's first row starts. The
+                    // file ending first means a row ran across the cut to the end: a quoted
+                    // cell that is never closed, which a single pass reads as one cell.
+                    if matches!(
+                        part,
+                        Part::First { .. } | Part::Later { until: Some(_), .. }
+                    ) {
+                        return Err(Stop::Uncertain);
+                    }
                     ended = true;
                     break;
                 }
