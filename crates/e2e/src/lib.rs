@@ -7,7 +7,7 @@
 
 use fantoccini::{Client, ClientBuilder};
 use std::net::TcpListener;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use tokio::io::{AsyncBufReadExt, BufReader};
@@ -24,13 +24,27 @@ pub const ADMIN_TOKEN: &str = "e2e-admin-token-0123456789";
 pub const DEMO_SUPER_ADMIN: (&str, &str) = ("admin@demo.safeguard.test", "demo-super-admin-1");
 pub const DEMO_READ_ONLY_ADMIN: (&str, &str) = ("auditor@demo.safeguard.test", "demo-read-only-1");
 
+/// The checkout the tests run in. `cargo test` sets `CARGO_MANIFEST_DIR` when it runs a test,
+/// which is read first: a test binary built in another checkout sharing the build directory
+/// (cargo reuses it when the sources are the same) would otherwise look in that checkout.
 fn workspace_root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+    std::env::var_os("CARGO_MANIFEST_DIR")
+        .map_or_else(|| PathBuf::from(env!("CARGO_MANIFEST_DIR")), PathBuf::from)
+        .join("../..")
 }
 
+/// The server binary `cargo build -p safeguard-server` made beside this test binary
+/// (`<target>/debug/deps/<test>` -> `<target>/debug/safeguard`), wherever the build directory is.
 fn server_binary() -> PathBuf {
     if let Some(bin) = std::env::var_os("SAFEGUARD_BIN") {
         return bin.into();
+    }
+    let beside_tests = std::env::current_exe().ok().and_then(|exe| {
+        let profile_dir = exe.parent()?.parent()?;
+        Some(profile_dir.join("safeguard"))
+    });
+    if let Some(bin) = beside_tests.filter(|bin| bin.exists()) {
+        return bin;
     }
     let target = std::env::var_os("CARGO_TARGET_DIR")
         .map_or_else(|| workspace_root().join("target"), PathBuf::from);
