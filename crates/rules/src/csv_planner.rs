@@ -13,8 +13,10 @@
 //! The in-memory path (`read_csv_with` + `validate_with` + `plan_import`) stays: JSON snapshots
 //! and callers that need the users themselves use it.
 
+mod part_reader;
 mod row;
 mod seen;
+mod unquoted_part;
 
 use crate::hash_slots::{NONE, hash_str, position};
 use crate::org::{App, AppPopulation, Assignment, GroupRule, User, fold_login};
@@ -27,13 +29,14 @@ use crate::snapshot::{
 };
 use crate::snapshot_csv::{OpenCsv, csv_error, open};
 use crate::validation::FieldError;
-use row::{Difference, Layout, Row};
+use part_reader::{CoreRecord, PartReader};
+use row::{Difference, Layout, Record, Row};
 use seen::{Claims, NewValues, shared_value_bits};
 use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::ops::Range;
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
+use unquoted_part::{LineRecord, UnquotedPart};
 
 /// What the CSV planner reads: the org as [`crate::PlanInput`] describes it, and its index.
 #[derive(Clone, Copy, Debug)]
@@ -81,11 +84,13 @@ pub const PARTS_FROM_BYTES: usize = 1 << 20;
 const PARTS: usize = 128;
 
 /// [`plan_csv_with`], reading files of `parts_from` bytes or more in [`PARTS`] parts, cut at
-/// line breaks, on two threads. The parts are planned apart and merged in file order; the
-/// merged plan is the one a single pass makes. Whenever that is not certain (a cut is inside a
-/// quoted cell, a part has a problem, parts repeat each other's logins or external ids, the
-/// file has too many rows), the file is read again in one pass, which answers exactly, errors
-/// included. So a bad file costs up to twice as long; a good one about half.
+/// line breaks, on two threads. Each part is parsed by `csv_core` straight from the file's
+/// bytes (`part_reader`); the single pass uses the `csv` crate, whose errors it answers. The
+/// parts are planned apart and merged in file order; the merged plan is the one a single pass
+/// makes. Whenever that is not certain (a cut is inside a quoted cell, a part has a problem or
+/// anything the part reader leaves to a single pass, parts repeat each other's logins or
+/// external ids, the file has too many rows), the file is read again in one pass, which answers
+/// exactly, errors included. So a bad file costs up to twice as long; a good one about half.
 ///
 /// Public so the tests can make small files take the path in parts; callers use
 /// [`plan_csv_with`].
@@ -118,28 +123,27 @@ pub fn plan_csv_in_parts(
             input,
             index,
             layout: &layout,
-            names: &names,
+            fields: names.len(),
             in_app: &in_app,
         };
-        match parts.plan(reader) {
-            Ok(plan) => return Ok(plan),
-            Err(Stop::Rejected(rejection)) => return Err(rejection),
-            Err(Stop::Uncertain) => {}
+        // The header's reader has read just the header: the rows start where it stopped.
+        let rows_start = usize::try_from(reader.position().byte()).ok();
+        match rows_start.map(|start| parts.plan(start)) {
+            Some(Ok(plan)) => return Ok(plan),
+            Some(Err(Stop::Rejected(rejection))) => return Err(rejection),
+            Some(Err(Stop::Uncertain)) | None => {}
         }
-        // The first reader went its way: read the file again from the top.
-        reader = open(bytes, limits)?.reader;
     }
     let users = input.users.len();
     let claims = (Claims::rows(users), Claims::rows(users));
     let mut planner = RowPlanner::new(input, index, limits, &in_app, claims, None);
-    match read_rows(
-        &mut reader,
-        &mut planner,
-        &layout,
-        limits,
-        &names,
-        Part::Whole,
-    ) {
+    let read = |row: &mut csv::StringRecord| {
+        reader.read_record(row).map_err(|e| {
+            // A file that cannot be read is malformed, whatever its rows before said.
+            Stop::Rejected(SnapshotRejection::Malformed(vec![csv_error(&e, &names)]))
+        })
+    };
+    match read_rows(read, &mut planner, &layout, limits, true) {
         Ok(rows) => planner.finish_here(rows),
         Err(Stop::Rejected(rejection)) => Err(rejection),
         // A whole file is never uncertain; answer as a single pass would if it were.
@@ -155,88 +159,34 @@ enum Stop {
     Uncertain,
 }
 
-/// Which rows a reader reads.
-#[derive(Clone, Copy)]
-enum Part {
-    /// Every row, as a single pass.
-    Whole,
-    /// The rows that start before byte `until`; a row must start exactly there.
-    First { until: u64 },
-    /// A later part, from a reader without a header: every row must have `fields` fields, and
-    /// unless it is the last part, its rows end where a row starts at byte `until`.
-    Later { fields: usize, until: Option<u64> },
-}
-
-/// Reads rows into `planner`, a batch at a time, until the end or the end of its part, and
-/// answers how many.
-fn read_rows(
-    reader: &mut csv::Reader<&[u8]>,
+/// Reads rows into `planner` with `read`, a batch at a time, until the end, and answers how
+/// many. `from_top`: the rows are the file's first ones, so one past `limits.max_users` refuses
+/// the file, as a single pass does; in a later part it only makes the parts uncertain.
+fn read_rows<R: Record + Default>(
+    mut read: impl FnMut(&mut R) -> Result<bool, Stop>,
     planner: &mut RowPlanner<'_>,
     layout: &Layout,
     limits: &SnapshotLimits,
-    names: &[String],
-    part: Part,
+    from_top: bool,
 ) -> Result<usize, Stop> {
-    let mut batch: Vec<csv::StringRecord> = (0..BATCH).map(|_| csv::StringRecord::new()).collect();
+    let mut batch: Vec<R> = (0..BATCH).map(|_| R::default()).collect();
     let mut rows = 0usize;
     loop {
         let mut filled = 0;
         let mut ended = false;
         while filled < BATCH {
-            let record = &mut batch[filled];
-            match reader.read_record(record) {
-                Ok(false) => {
-                    // A part before the last ends where the next one's first row starts. The
-                    // file ending first means a row ran across the cut to the end: a quoted
-                    // cell that is never closed, which a single pass reads as one cell.
-                    if matches!(
-                        part,
-                        Part::First { .. } | Part::Later { until: Some(_), .. }
-                    ) {
-                        return Err(Stop::Uncertain);
-                    }
-                    ended = true;
-                    break;
-                }
-                Ok(true) => {}
-                // A file that cannot be read is malformed, whatever its rows before said.
-                Err(e) => {
-                    return Err(match part {
-                        Part::Later { .. } => Stop::Uncertain,
-                        _ => {
-                            Stop::Rejected(SnapshotRejection::Malformed(vec![csv_error(&e, names)]))
-                        }
-                    });
-                }
-            }
-            let until = match part {
-                Part::Whole => None,
-                Part::First { until } => Some(until),
-                Part::Later { fields, until } => {
-                    if record.len() != fields {
-                        return Err(Stop::Uncertain);
-                    }
-                    until
-                }
-            };
-            if let Some(until) = until {
-                let start = record.position().map_or(0, csv::Position::byte);
-                if start >= until {
-                    // A row must start exactly at the cut, or it was inside a quoted cell.
-                    if start != until {
-                        return Err(Stop::Uncertain);
-                    }
-                    ended = true;
-                    break;
-                }
+            if !read(&mut batch[filled])? {
+                ended = true;
+                break;
             }
             if rows + filled == limits.max_users {
-                return Err(match part {
-                    Part::Later { .. } => Stop::Uncertain,
-                    _ => Stop::Rejected(SnapshotRejection::TooLarge(vec![too_many_users(
+                return Err(if from_top {
+                    Stop::Rejected(SnapshotRejection::TooLarge(vec![too_many_users(
                         Origin::CsvRow.user(rows + filled),
                         limits,
-                    )])),
+                    )]))
+                } else {
+                    Stop::Uncertain
                 });
             }
             filled += 1;
@@ -267,7 +217,8 @@ struct Parts<'a> {
     input: CsvPlanInput<'a>,
     index: &'a OrgIndex,
     layout: &'a Layout,
-    names: &'a [String],
+    /// The header's number of fields, which every row has.
+    fields: usize,
     in_app: &'a [u64],
 }
 
@@ -275,9 +226,10 @@ struct Parts<'a> {
 type PartResult<'a> = Result<(RowPlanner<'a>, usize), Stop>;
 
 impl<'a> Parts<'a> {
-    /// Where the parts start: after the header, then at the first line break after each
-    /// `len / PARTS` bytes. Fewer parts when the cuts meet.
-    fn cuts(&self) -> Vec<usize> {
+    /// Where the parts after the first start (the first starts at `rows_start`, after the
+    /// header): at the first line break after each `len / PARTS` bytes. Fewer parts when the
+    /// cuts meet.
+    fn cuts(&self, rows_start: usize) -> Vec<usize> {
         let bytes = self.bytes;
         let mut cuts = Vec::with_capacity(PARTS);
         for k in 1..PARTS {
@@ -287,7 +239,7 @@ impl<'a> Parts<'a> {
             };
             let cut = from + at + 1;
             // A reader strips a byte order mark at its start; in a file's middle it is data.
-            if cut < bytes.len() && !bytes[cut..].starts_with(b"\xef\xbb\xbf") {
+            if cut > rows_start && cut < bytes.len() && !bytes[cut..].starts_with(b"\xef\xbb\xbf") {
                 cuts.push(cut);
             }
         }
@@ -295,15 +247,14 @@ impl<'a> Parts<'a> {
         cuts
     }
 
-    /// `reader` has read the header; it reads the first part.
-    fn plan(&self, reader: csv::Reader<&'a [u8]>) -> Result<Plan, Stop> {
-        let cuts = self.cuts();
+    /// The rows start at byte `rows_start`, just after the header.
+    fn plan(&self, rows_start: usize) -> Result<Plan, Stop> {
+        let cuts = self.cuts(rows_start);
         if cuts.is_empty() {
             return Err(Stop::Uncertain);
         }
         let users = self.input.users.len();
         let new_value_bits = shared_value_bits();
-        let first = Mutex::new(Some(reader));
         let next = AtomicUsize::new(0);
         let give_up = AtomicBool::new(false);
         // Each thread takes the next part until none is left, and keeps what it read by part.
@@ -328,40 +279,33 @@ impl<'a> Parts<'a> {
                     claims,
                     Some(&new_value_bits),
                 );
-                let until = cuts
-                    .get(k)
-                    .map(|&cut| (cut - k.checked_sub(1).map_or(0, |p| cuts[p])) as u64);
-                let read = if k == 0 {
-                    match first.lock().ok().and_then(|mut r| r.take()) {
-                        Some(mut reader) => read_rows(
-                            &mut reader,
-                            &mut planner,
-                            self.layout,
-                            self.limits,
-                            self.names,
-                            Part::First {
-                                until: cuts[0] as u64,
-                            },
-                        ),
-                        None => Err(Stop::Uncertain),
-                    }
-                } else {
-                    let mut reader = csv::ReaderBuilder::new()
-                        .has_headers(false)
-                        .flexible(true)
-                        .from_reader(&self.bytes[cuts[k - 1]..]);
-                    let part = Part::Later {
-                        fields: self.names.len(),
-                        until,
-                    };
-                    read_rows(
-                        &mut reader,
+                let start = k.checked_sub(1).map_or(rows_start, |before| cuts[before]);
+                let end = cuts.get(k).copied().unwrap_or(self.bytes.len());
+                let part = &self.bytes[start..end];
+                let (layout, limits, first) = (self.layout, self.limits, k == 0);
+                // Most parts have no quote: their rows are read in place, without a parser.
+                let read = match UnquotedPart::new(part, self.fields) {
+                    Some(mut part) => read_rows(
+                        |record: &mut LineRecord<'_>| {
+                            part.read(record).map_err(|_| Stop::Uncertain)
+                        },
                         &mut planner,
-                        self.layout,
-                        self.limits,
-                        &[],
-                        part,
-                    )
+                        layout,
+                        limits,
+                        first,
+                    ),
+                    None => {
+                        let mut part = PartReader::new(part, k == cuts.len(), self.fields);
+                        read_rows(
+                            |record: &mut CoreRecord| {
+                                part.read(record).map_err(|_| Stop::Uncertain)
+                            },
+                            &mut planner,
+                            layout,
+                            limits,
+                            first,
+                        )
+                    }
                 };
                 if read.is_err() || !planner.errors.is_empty() {
                     give_up.store(true, Ordering::Relaxed);
@@ -475,7 +419,7 @@ impl<'r, 'i> Lookup<'r, 'i> {
     /// checked first, against the stored record, which for such a file is read in order; only
     /// a row whose guess fails is looked up in the table. `last` is the user of the row before
     /// the batch, and is left at the last user found.
-    fn batch(rows: &[Row<'r>], index: &'i OrgIndex, last: &mut u32) -> Vec<Self> {
+    fn batch<R: Record>(rows: &[Row<'r, R>], index: &'i OrgIndex, last: &mut u32) -> Vec<Self> {
         let mut guessed: Vec<Option<(u32, StoredUser<'i>)>> = Vec::with_capacity(rows.len());
         let folded: Vec<(Cow<'r, str>, u64)> = rows
             .iter()
@@ -538,8 +482,8 @@ impl<'r, 'i> Lookup<'r, 'i> {
     }
 
     /// `new_id`: for a login no user has, the hash of the row's external id and its home slot.
-    fn of(
-        row: &Row<'r>,
+    fn of<R: Record>(
+        row: &Row<'r, R>,
         index: &'i OrgIndex,
         folded_login: Cow<'r, str>,
         login_hash: u64,
@@ -665,11 +609,11 @@ impl<'a> RowPlanner<'a> {
     }
 
     /// The rows of one batch, the first being row `first`.
-    fn rows(&mut self, records: &[csv::StringRecord], layout: &Layout, first: usize) {
+    fn rows<R: Record>(&mut self, records: &[R], layout: &Layout, first: usize) {
         if self.stopped {
             return;
         }
-        let rows: Vec<Row<'_>> = records.iter().map(|r| Row::read(r, layout)).collect();
+        let rows: Vec<Row<'_, R>> = records.iter().map(|r| Row::read(r, layout)).collect();
         let lookups = Lookup::batch(&rows, self.index, &mut self.last_user);
         for (j, (row, lookup)) in rows.iter().zip(lookups).enumerate() {
             self.row(row, lookup, first + j);
@@ -678,7 +622,7 @@ impl<'a> RowPlanner<'a> {
 
     /// Row `i` (the file's row `i + 2`): validated as `validate_with` validates user `i`, then
     /// planned as `plan_import` plans it.
-    fn row(&mut self, row: &Row<'_>, lookup: Lookup<'_, '_>, i: usize) {
+    fn row<R: Record>(&mut self, row: &Row<'_, R>, lookup: Lookup<'_, '_>, i: usize) {
         if self.stopped {
             return;
         }

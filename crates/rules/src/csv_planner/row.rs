@@ -1,5 +1,6 @@
 //! One row of a CSV snapshot, read in place: its cells borrowed from the reader's record,
-//! trimmed, and compared with a stored profile without building a `SnapshotUser`.
+//! trimmed, and compared with a stored profile without building a `SnapshotUser`. The record is
+//! the `csv` crate's (a single pass) or `part_reader`'s (a part of a large file).
 //!
 //! What a row means is what `snapshot_csv::read_user` makes of it: the five known columns, every
 //! other non-empty cell an attribute; an empty optional cell is no value.
@@ -14,6 +15,24 @@ use crate::snapshot_csv::Column;
 use crate::validation::FieldError;
 use csv::StringRecord;
 use std::collections::BTreeMap;
+
+/// A record read from the file, whichever reader read it.
+pub(super) trait Record {
+    /// Cell `column`, or `None` past the last.
+    fn cell(&self, column: usize) -> Option<&str>;
+    /// The length in bytes of all its cells together.
+    fn cells_len(&self) -> usize;
+}
+
+impl Record for StringRecord {
+    fn cell(&self, column: usize) -> Option<&str> {
+        self.get(column)
+    }
+
+    fn cells_len(&self) -> usize {
+        self.as_byte_record().as_slice().len()
+    }
+}
 
 /// Where each field of a row is, from the header.
 #[derive(Clone, Debug)]
@@ -49,7 +68,7 @@ impl Layout {
             .iter()
             .any(|(name, _)| longer_than(name, limits.max_attribute_name_chars));
         Self {
-            // A missing column reads as empty cells (`StringRecord::get` past the end).
+            // A missing column reads as empty cells (`Record::cell` past the end).
             external_id: find(&Column::ExternalId).unwrap_or(usize::MAX),
             login: find(&Column::Login).unwrap_or(usize::MAX),
             first_name: find(&Column::FirstName),
@@ -62,8 +81,8 @@ impl Layout {
 }
 
 /// One row's values, trimmed, borrowed from the record.
-pub(super) struct Row<'r> {
-    record: &'r StringRecord,
+pub(super) struct Row<'r, R> {
+    record: &'r R,
     layout: &'r Layout,
     pub(super) external_id: &'r str,
     pub(super) login: &'r str,
@@ -82,9 +101,9 @@ pub(super) enum Difference {
     },
 }
 
-impl<'r> Row<'r> {
-    pub(super) fn read(record: &'r StringRecord, layout: &'r Layout) -> Self {
-        let cell = |column: usize| trim(record.get(column).unwrap_or(""));
+impl<'r, R: Record> Row<'r, R> {
+    pub(super) fn read(record: &'r R, layout: &'r Layout) -> Self {
+        let cell = |column: usize| trim(record.cell(column).unwrap_or(""));
         let optional = |column: Option<usize>| column.map(cell).filter(|v| !v.is_empty());
         Self {
             record,
@@ -101,7 +120,7 @@ impl<'r> Row<'r> {
     fn attributes(&self) -> impl Iterator<Item = (&'r str, &'r str)> + 'r {
         let (record, layout) = (self.record, self.layout);
         layout.attributes.iter().filter_map(move |(name, column)| {
-            let value = trim(record.get(*column).unwrap_or(""));
+            let value = trim(record.cell(*column).unwrap_or(""));
             (!value.is_empty()).then_some((name.as_str(), value))
         })
     }
@@ -117,7 +136,7 @@ impl<'r> Row<'r> {
         // one limit, and needs no look at its cells. (The count of attributes does not depend
         // on lengths, and is checked below only when the header allows too many.)
         let shortest = limits.max_field_chars.min(limits.max_attribute_value_chars);
-        let can_be_too_long = self.record.as_byte_record().as_slice().len() > shortest;
+        let can_be_too_long = self.record.cells_len() > shortest;
         let can_have_too_many = self.layout.attributes.len() > limits.max_attributes;
         if !can_be_too_long && !can_have_too_many && !self.layout.long_name {
             return;
