@@ -26,21 +26,6 @@ use workload::Workload;
 
 const ROWS: usize = 1_000_000;
 
-/// What the `csv` crate does on its own: every record of the file, read into one reused
-/// `StringRecord` (UTF-8 checked), as `read_csv` reads them.
-fn csv_floor(bytes: &[u8]) -> usize {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes);
-    let mut record = csv::StringRecord::new();
-    let mut rows = 0;
-    while reader.read_record(&mut record).unwrap_or(false) {
-        rows += 1;
-    }
-    rows
-}
-
 fn import_csv(c: &mut Criterion) {
     let org = Workload::org(ROWS);
     let bytes = workload::csv(ROWS, 10);
@@ -48,7 +33,7 @@ fn import_csv(c: &mut Criterion) {
     let index = OrgIndex::new(&org.users, &org.assignments);
     // Check once, outside the timed loops, that each bench does what it says, and that both
     // paths plan the same.
-    assert_eq!(csv_floor(&bytes), ROWS);
+    assert_eq!(workload::csv_floor(&bytes), ROWS);
     let users = read_csv(&bytes).expect("a valid file");
     let plan = plan_import(org.input_with(&users));
     assert_eq!(plan.counts.unassigned, 100_000);
@@ -68,7 +53,7 @@ fn import_csv(c: &mut Criterion) {
     group.warm_up_time(Duration::from_secs(1));
     group.measurement_time(Duration::from_secs(10));
     group.bench_function("floor_csv_crate_string_records_1m", |b| {
-        b.iter(|| csv_floor(black_box(&bytes)))
+        b.iter(|| workload::csv_floor(black_box(&bytes)))
     });
     // The plan is the import's product (the server stores it): dropping it is timed apart.
     group.bench_function("plan_csv_evaluate_1m", |b| {

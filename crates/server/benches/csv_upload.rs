@@ -28,18 +28,19 @@
 //!
 //! `cargo bench -p safeguard-server --bench csv_upload`
 
+#[path = "../../rules/benches/support/workload.rs"]
+mod workload;
+
 use axum::body::Bytes;
 use safeguard_rules::api::{ImportStatus, ImportView};
 use safeguard_rules::ids::AppId;
 use safeguard_rules::org::App;
-use safeguard_rules::snapshot::{SnapshotLimits, SnapshotUser};
+use safeguard_rules::snapshot::SnapshotLimits;
 use safeguard_server::actor::Actor;
 use safeguard_server::clock::Clock;
 use safeguard_server::pipeline::Pipeline;
 use safeguard_server::sources::Snapshot;
 use safeguard_server::storage::{StorageError, Store};
-use std::collections::BTreeMap;
-use std::fmt::Write as _;
 use std::hint::black_box;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
@@ -49,102 +50,6 @@ const REMOVED_PERCENT: usize = 10;
 const REPEATS: usize = 7;
 const APP: &str = "app_directory";
 const MIB: f64 = 1024.0 * 1024.0;
-
-const DEPARTMENTS: [&str; 8] = [
-    "Engineering",
-    "Sales",
-    "Support",
-    "Finance",
-    "Marketing",
-    "Legal",
-    "Operations",
-    "People",
-];
-const TITLES: [&str; 6] = [
-    "Associate",
-    "Analyst",
-    "Engineer",
-    "Manager",
-    "Director",
-    "Specialist",
-];
-const FIRST: [&str; 8] = [
-    "Ada", "Grace", "Alan", "Edsger", "Barbara", "Donald", "Frances", "Ken",
-];
-const LAST: [&str; 8] = [
-    "Lovelace", "Hopper", "Turing", "Dijkstra", "Liskov", "Knuth", "Allen", "Thompson",
-];
-
-/// The profile of user number `n` in the source (`title_shift` moves the title: a changed
-/// profile). The same users as the rules crate's workload.
-fn source_user(n: usize, title_shift: usize) -> SnapshotUser {
-    let login = format!("user{n:07}@example.com");
-    let mut attributes = BTreeMap::new();
-    attributes.insert(
-        "department".to_owned(),
-        DEPARTMENTS[n % DEPARTMENTS.len()].to_owned(),
-    );
-    attributes.insert(
-        "title".to_owned(),
-        TITLES[(n / 7 + title_shift) % TITLES.len()].to_owned(),
-    );
-    SnapshotUser {
-        external_id: format!("00u{n:010}"),
-        email: Some(login.clone()),
-        login,
-        first_name: Some(FIRST[n % FIRST.len()].to_owned()),
-        last_name: Some(LAST[(n / 3) % LAST.len()].to_owned()),
-        attributes,
-    }
-}
-
-/// The users the source lists: all but every `100 / removed_percent`-th of the app's
-/// `population` users (every 100th kept one with a changed title), then as many new hires as
-/// were removed.
-fn source(population: usize, removed_percent: usize) -> impl Iterator<Item = SnapshotUser> {
-    let every = 100 / removed_percent.max(1);
-    let removed = population / every;
-    let kept = (0..population)
-        .filter(move |n| n % every != every - 1)
-        .map(|n| source_user(n, usize::from(n % 100 == 0)));
-    kept.chain((population..population + removed).map(|n| source_user(n, 0)))
-}
-
-/// The source as the CSV file an HR system would send.
-fn csv_file(population: usize, removed_percent: usize) -> Vec<u8> {
-    let mut out = String::with_capacity(population * 110);
-    out.push_str("externalId,login,firstName,lastName,email,department,title\n");
-    for user in source(population, removed_percent) {
-        let attr = |name: &str| user.attributes.get(name).map_or("", String::as_str);
-        // Writing to a String cannot fail.
-        let _ = writeln!(
-            out,
-            "{},{},{},{},{},{},{}",
-            user.external_id,
-            user.login,
-            user.first_name.as_deref().unwrap_or(""),
-            user.last_name.as_deref().unwrap_or(""),
-            user.email.as_deref().unwrap_or(""),
-            attr("department"),
-            attr("title"),
-        );
-    }
-    out.into_bytes()
-}
-
-/// What the `csv` crate does on its own: every record, read into one reused `StringRecord`.
-fn csv_floor(bytes: &[u8]) -> usize {
-    let mut reader = csv::ReaderBuilder::new()
-        .has_headers(true)
-        .flexible(false)
-        .from_reader(bytes);
-    let mut record = csv::StringRecord::new();
-    let mut rows = 0;
-    while reader.read_record(&mut record).unwrap_or(false) {
-        rows += 1;
-    }
-    rows
-}
 
 /// A store in `dir` with one app (not a profile source) of `population` users, written in one
 /// writer transaction. Safeguards stay at their defaults.
@@ -163,7 +68,7 @@ fn store_with_app(dir: &std::path::Path, population: usize) -> Arc<Store> {
             };
             db.insert_app(&app, &actor, &at)?;
             for n in 0..population {
-                let user = source_user(n, 0);
+                let user = workload::source_user(n, 0);
                 let id = format!("usr_{n:07}");
                 db.create_user(&id, &user.login, &user.profile(), &at)?;
                 db.assign(&id, APP, None, &at)?;
@@ -216,29 +121,6 @@ fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1e3
 }
 
-/// VmHWM and VmRSS of this process in KiB (Linux), `None` elsewhere.
-fn memory_kib() -> Option<(u64, u64)> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let field = |name: &str| {
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix(name))
-            .and_then(|rest| {
-                rest.trim()
-                    .trim_end_matches("kB")
-                    .trim()
-                    .parse::<u64>()
-                    .ok()
-            })
-    };
-    Some((field("VmHWM:")?, field("VmRSS:")?))
-}
-
-/// Resets the high-water mark to the current resident set (Linux 4.0 and later).
-fn reset_peak() -> bool {
-    std::fs::write("/proc/self/clear_refs", "5").is_ok()
-}
-
 fn main() {
     let load = std::fs::read_to_string("/proc/loadavg").unwrap_or_default();
     println!(
@@ -255,7 +137,7 @@ fn main() {
     );
     let mut pipeline = Pipeline::new(store, Clock::System);
 
-    let bytes = Bytes::from(csv_file(ROWS, REMOVED_PERCENT));
+    let bytes = Bytes::from(workload::csv(ROWS, REMOVED_PERCENT));
     println!(
         "  file: {ROWS} rows, {:.1} MiB of CSV, {REMOVED_PERCENT} % of the app's users missing",
         bytes.len() as f64 / MIB
@@ -268,16 +150,16 @@ fn main() {
     );
 
     // Memory first, on the dry run right after the cold one: the fewest freed blocks to reuse.
-    match memory_kib() {
+    match workload::memory_kib() {
         None => println!("  memory: /proc/self/status is not readable here (not Linux?); skipped"),
         Some((peak_so_far, before)) => {
             println!(
                 "  memory: the process's peak so far (setup, file, first dry run) {:.0} MiB",
                 peak_so_far as f64 / 1024.0
             );
-            let reset = reset_peak();
+            let reset = workload::reset_peak();
             let (took, view) = simulate(&pipeline, &bytes);
-            let (peak, after) = memory_kib().unwrap_or((0, 0));
+            let (peak, after) = workload::memory_kib().unwrap_or((0, 0));
             drop(view);
             if reset {
                 println!(
@@ -304,7 +186,7 @@ fn main() {
     let mut warm = Vec::with_capacity(REPEATS);
     for _ in 0..REPEATS {
         let started = Instant::now();
-        let rows = csv_floor(black_box(&bytes));
+        let rows = workload::csv_floor(black_box(&bytes));
         floors.push(started.elapsed());
         assert_eq!(rows, ROWS);
         warm.push(simulate(&pipeline, &bytes).0);

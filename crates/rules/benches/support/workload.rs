@@ -4,7 +4,8 @@
 //! long as the app. Deterministic, built once, outside any timed loop.
 //!
 //! Pulled into a bench with `#[path = "support/workload.rs"] mod workload;` (a folder under
-//! `benches/` is not a bench target of its own).
+//! `benches/` is not a bench target of its own); the server's `csv_upload` bench pulls it in
+//! too, so both crates time the same file.
 #![allow(dead_code)]
 
 use safeguard_rules::csv_planner::CsvPlanInput;
@@ -51,7 +52,7 @@ pub struct Workload {
 }
 
 /// The profile of user number `n` in the source (`title_shift` moves the title: a changed profile).
-fn source_user(n: usize, title_shift: usize) -> SnapshotUser {
+pub fn source_user(n: usize, title_shift: usize) -> SnapshotUser {
     let login = format!("user{n:07}@example.com");
     let mut attributes = BTreeMap::new();
     attributes.insert(
@@ -199,6 +200,21 @@ impl Workload {
             index,
         }
     }
+}
+
+/// What the `csv` crate does on its own: every record of the file, read into one reused
+/// `StringRecord` (UTF-8 checked), as `read_csv` reads them. The floor of the CSV benchmarks.
+pub fn csv_floor(bytes: &[u8]) -> usize {
+    let mut reader = csv::ReaderBuilder::new()
+        .has_headers(true)
+        .flexible(false)
+        .from_reader(bytes);
+    let mut record = csv::StringRecord::new();
+    let mut rows = 0;
+    while reader.read_record(&mut record).unwrap_or(false) {
+        rows += 1;
+    }
+    rows
 }
 
 /// The high-water mark and the current resident set of this process, in KiB, from
