@@ -338,21 +338,34 @@ fn check_lengths(
         ));
     }
     for (name, value) in &user.attributes {
-        if longer_than(name, limits.max_attribute_name_chars) {
-            errors.push(attribute_name_too_long(
-                origin,
-                i,
-                name,
-                limits.max_attribute_name_chars,
-            ));
-        } else if longer_than(value, limits.max_attribute_value_chars) {
-            errors.push(attribute_value_too_long(
-                origin,
-                i,
-                name,
-                limits.max_attribute_value_chars,
-            ));
-        }
+        check_attribute_length(errors, name, value, i, origin, limits);
+    }
+}
+
+/// An attribute's name, and only when the name is within its limit its value, against their
+/// length limits: one check for a snapshot's users and for CSV rows planned as they are read.
+pub(crate) fn check_attribute_length(
+    errors: &mut Vec<FieldError>,
+    name: &str,
+    value: &str,
+    i: usize,
+    origin: Origin,
+    limits: &SnapshotLimits,
+) {
+    if longer_than(name, limits.max_attribute_name_chars) {
+        errors.push(attribute_name_too_long(
+            origin,
+            i,
+            name,
+            limits.max_attribute_name_chars,
+        ));
+    } else if longer_than(value, limits.max_attribute_value_chars) {
+        errors.push(attribute_value_too_long(
+            origin,
+            i,
+            name,
+            limits.max_attribute_value_chars,
+        ));
     }
 }
 

@@ -8,8 +8,8 @@
 use crate::org::Profile;
 use crate::org_index::StoredUser;
 use crate::snapshot::{
-    Origin, SnapshotLimits, attribute_name_too_long, attribute_value_too_long, field_too_long,
-    longer_than, too_many_attributes,
+    Origin, SnapshotLimits, check_attribute_length, field_too_long, longer_than,
+    too_many_attributes,
 };
 use crate::snapshot_csv::Column;
 use crate::validation::FieldError;
@@ -163,21 +163,7 @@ impl<'r, R: Record> Row<'r, R> {
             }
         }
         for (name, value) in self.attributes() {
-            if longer_than(name, limits.max_attribute_name_chars) {
-                errors.push(attribute_name_too_long(
-                    origin,
-                    i,
-                    name,
-                    limits.max_attribute_name_chars,
-                ));
-            } else if longer_than(value, limits.max_attribute_value_chars) {
-                errors.push(attribute_value_too_long(
-                    origin,
-                    i,
-                    name,
-                    limits.max_attribute_value_chars,
-                ));
-            }
+            check_attribute_length(errors, name, value, i, origin, limits);
         }
     }
 
