@@ -2,7 +2,7 @@
 //!
 //! Every `/api` request but sign-in carries a credential: the session cookie the console gets
 //! at sign-in, or `Authorization: SSWS <token>` (an API token made in the console, or the value
-//! of `SAFEGUARD_ADMIN_TOKEN`). [`guard`] turns it into a [`Principal`] before any handler runs,
+//! of `SAFEGUARD_ADMIN_TOKEN`). The guard (`routes::guard`) turns it into a [`Principal`] before any handler runs,
 //! so a route added later is protected without doing anything.
 //!
 //! - [`password`]: argon2id hashes of administrators' passwords.
@@ -13,7 +13,6 @@
 
 pub mod bootstrap;
 pub mod cookie;
-pub mod guard;
 pub mod password;
 pub mod secret;
 pub mod throttle;

@@ -24,11 +24,10 @@ pub mod recipients;
 pub mod smtp;
 pub mod worker;
 
-pub use smtp::SmtpUrl;
-pub use worker::RetryPolicy;
+pub use crate::config::{RetryPolicy, SmtpUrl};
 
+use crate::config::Config;
 use crate::ids::new_id;
-use crate::state::Config;
 use crate::storage::{Db, ImportRow, NewMessage, StorageError};
 use safeguard_rules::api::email::{CATEGORY_APP_LEVEL_ROADBLOCK, CATEGORY_ORG_LEVEL_ROADBLOCK};
 use safeguard_rules::evaluator::{Roadblock, Scope};

@@ -19,6 +19,7 @@ pub mod actor;
 pub mod auth;
 pub mod cli;
 pub mod clock;
+pub mod config;
 pub mod demo;
 pub mod email;
 pub mod error;
@@ -33,7 +34,8 @@ pub mod sources;
 pub mod state;
 pub mod storage;
 
-pub use state::{AppState, Config};
+pub use config::Config;
+pub use state::AppState;
 
 /// The allocator of every program built on this crate: the server, its tests and benchmarks.
 /// Planning a large import makes hundreds of thousands of small allocations, on two threads, in
@@ -46,6 +48,8 @@ static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 use axum::extract::DefaultBodyLimit;
 use axum::{Extension, Router, middleware};
 use routes::extract::BodyLimit;
+use std::sync::Arc;
+use tokio::sync::Notify;
 use tower_http::trace::TraceLayer;
 
 /// The whole server: the API, `/api/v1/openapi.json`, problem answers for unknown `/api` paths
@@ -55,14 +59,22 @@ use tower_http::trace::TraceLayer;
 /// Also starts the email [`email::worker`], which runs as long as the router (or a clone of it)
 /// is alive. Build one router per state: two would deliver the same outbox twice.
 pub fn app(state: AppState) -> Router {
-    let worker = email::worker::start(&state);
+    let wake = state
+        .pipeline
+        .notifier()
+        .map_or_else(|| Arc::new(Notify::new()), |n| n.wake_handle());
+    let outbox = email::worker::Outbox {
+        store: state.pipeline.store.clone(),
+        clock: state.pipeline.clock().clone(),
+    };
+    let worker = email::worker::start(outbox, state.config.clone(), wake);
     let (api, _document) = routes::api_router().split_for_parts();
     let limit = state.config.max_body_bytes;
     api.merge(routes::console::fallback(&state.config.console_dir))
         .method_not_allowed_fallback(routes::console::method_not_allowed)
         .layer(middleware::from_fn_with_state(
             state.clone(),
-            auth::guard::require,
+            routes::guard::require,
         ))
         .layer(Extension(BodyLimit(limit)))
         .layer(Extension(worker))

@@ -9,6 +9,7 @@ pub mod console;
 pub mod email;
 pub mod extract;
 pub mod group_rules;
+pub mod guard;
 pub mod imports;
 pub mod logs;
 pub mod openapi;

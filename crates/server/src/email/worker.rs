@@ -13,10 +13,10 @@
 //! delivery is at least once.
 
 use super::smtp::{self, Sent};
+use crate::clock::Clock;
+use crate::config::Config;
 use crate::events::{self, Delivery};
-use crate::pipeline::Pipeline;
-use crate::state::{AppState, Config};
-use crate::storage::StorageError;
+use crate::storage::{StorageError, Store};
 use safeguard_rules::api::email::fold_address;
 use safeguard_rules::api::{DeliveryStatus, OutboxMessage};
 use std::collections::HashSet;
@@ -34,43 +34,6 @@ pub const POLL: Duration = Duration::from_secs(30);
 /// Messages claimed per transaction, so a long outbox never holds the writer for long.
 const BATCH: u32 = 20;
 
-/// How often and how patiently a message is retried when the SMTP server cannot take it now.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct RetryPolicy {
-    /// The wait after the first failed attempt; each later wait doubles it.
-    pub first_delay: Duration,
-    /// The longest wait between two attempts.
-    pub max_delay: Duration,
-    /// Attempts before a message is dropped.
-    pub max_attempts: u32,
-    /// The most one attempt (connect, commands, message) may take.
-    pub timeout: Duration,
-}
-
-impl Default for RetryPolicy {
-    /// 1 s, 2 s, 4 s, ... up to 5 minutes between attempts, 20 attempts: a mail server down for
-    /// about an hour still gets the message; after that the administrators have other worries,
-    /// and the Notifications page still shows it.
-    fn default() -> Self {
-        Self {
-            first_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(300),
-            max_attempts: 20,
-            timeout: Duration::from_secs(30),
-        }
-    }
-}
-
-impl RetryPolicy {
-    /// The wait after attempt number `attempt` (1 for the first) failed.
-    pub fn delay_after(&self, attempt: u32) -> Duration {
-        let doublings = attempt.saturating_sub(1).min(31);
-        self.first_delay
-            .saturating_mul(1u32 << doublings)
-            .min(self.max_delay)
-    }
-}
-
 /// The running worker. It stops when the last clone is dropped (the router holds one, so it
 /// lives as long as the server).
 #[derive(Clone)]
@@ -87,18 +50,33 @@ impl Drop for AbortOnDrop {
     }
 }
 
-/// Starts the worker for this state's pipeline and configuration. Without a Tokio runtime (a
-/// router built outside one) nothing is started and queued email waits for the next start.
-pub fn start(state: &AppState) -> Option<Running> {
+/// Where the worker finds the outbox, and the time it records outcomes at.
+#[derive(Clone)]
+pub struct Outbox {
+    pub store: Arc<Store>,
+    pub clock: Clock,
+}
+
+impl Outbox {
+    fn store(&self) -> &Store {
+        &self.store
+    }
+
+    fn clock(&self) -> &Clock {
+        &self.clock
+    }
+}
+
+/// Starts the worker on this outbox with this configuration; it sleeps until `wake` is notified
+/// (the pipeline's notifier does when a roadblock queues email) or a message is due. Without a
+/// Tokio runtime (a router built outside one) nothing is started and queued email waits for the
+/// next start.
+pub fn start(outbox: Outbox, config: Arc<Config>, wake: Arc<Notify>) -> Option<Running> {
     let Ok(runtime) = tokio::runtime::Handle::try_current() else {
         tracing::warn!("no async runtime: notification email is not delivered by this router");
         return None;
     };
-    let wake = state
-        .pipeline
-        .notifier()
-        .map_or_else(|| Arc::new(Notify::new()), |n| n.wake_handle());
-    let task = runtime.spawn(run(state.pipeline.clone(), state.config.clone(), wake));
+    let task = runtime.spawn(run(Arc::new(outbox), config, wake));
     Some(Running {
         _task: Arc::new(AbortOnDrop(task)),
     })
@@ -112,9 +90,9 @@ enum WorkerError {
     Join(#[from] tokio::task::JoinError),
 }
 
-async fn run(pipeline: Arc<Pipeline>, config: Arc<Config>, wake: Arc<Notify>) {
+async fn run(outbox: Arc<Outbox>, config: Arc<Config>, wake: Arc<Notify>) {
     loop {
-        let next_due = match round(&pipeline, &config).await {
+        let next_due = match round(&outbox, &config).await {
             Ok(next_due) => next_due,
             Err(error) => {
                 tracing::error!(%error, "delivering notification email failed; retrying later");
@@ -141,13 +119,13 @@ struct Claimed {
 
 /// Delivers everything due; answers how long until the next pending message is due.
 async fn round(
-    pipeline: &Arc<Pipeline>,
+    outbox: &Arc<Outbox>,
     config: &Arc<Config>,
 ) -> Result<Option<Duration>, WorkerError> {
     loop {
         let claimed = {
-            let (pipeline, config) = (pipeline.clone(), config.clone());
-            tokio::task::spawn_blocking(move || claim(&pipeline, &config)).await??
+            let (outbox, config) = (outbox.clone(), config.clone());
+            tokio::task::spawn_blocking(move || claim(&outbox, &config)).await??
         };
         let Some(server) = config
             .smtp_url
@@ -182,20 +160,20 @@ async fn round(
                 }
                 Outcome::Sent(sent)
             };
-            let pipeline = pipeline.clone();
+            let outbox = outbox.clone();
             let max_attempts = config.email_retry.max_attempts;
-            tokio::task::spawn_blocking(move || record(&pipeline, &message, outcome, max_attempts))
+            tokio::task::spawn_blocking(move || record(&outbox, &message, outcome, max_attempts))
                 .await??;
         }
     }
 }
 
 /// Claims the due messages; settles those that need no network.
-fn claim(pipeline: &Pipeline, config: &Config) -> Result<Claimed, StorageError> {
-    let clock = pipeline.clock();
+fn claim(outbox: &Outbox, config: &Config) -> Result<Claimed, StorageError> {
+    let clock = outbox.clock();
     let now = clock.now();
     let at = clock.stamp();
-    pipeline.store().writer().transaction(|db| {
+    outbox.store().writer().transaction(|db| {
         let mut sends = Vec::new();
         let mut settled = 0;
         for mut message in db.due_messages(&at, BATCH)? {
@@ -242,13 +220,13 @@ enum Outcome {
 
 /// Records an attempt's outcome and, when it ends the message, its System Log event.
 fn record(
-    pipeline: &Pipeline,
+    outbox: &Outbox,
     message: &OutboxMessage,
     outcome: Outcome,
     max_attempts: u32,
 ) -> Result<(), StorageError> {
-    let at = pipeline.clock().stamp();
-    pipeline.store().writer().transaction(|db| {
+    let at = outbox.clock().stamp();
+    outbox.store().writer().transaction(|db| {
         let delivery = match &outcome {
             Outcome::OnBounceList => {
                 db.finish_message(
@@ -309,22 +287,5 @@ fn log(message: &OutboxMessage, delivery: Delivery<'_>) {
             ?delivery,
             "notification email not delivered"
         ),
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn waits_double_up_to_the_cap() {
-        let policy = RetryPolicy {
-            first_delay: Duration::from_secs(1),
-            max_delay: Duration::from_secs(60),
-            ..RetryPolicy::default()
-        };
-        let waits: Vec<u64> = (1..=8).map(|a| policy.delay_after(a).as_secs()).collect();
-        assert_eq!(waits, [1, 2, 4, 8, 16, 32, 60, 60]);
-        assert_eq!(policy.delay_after(1000), Duration::from_secs(60));
     }
 }

@@ -2,7 +2,7 @@
 //! cookie changes and read-only administrators' changes, and hands the [`Principal`] to the
 //! handler. Being a layer over the whole router, it also covers routes added later.
 
-use super::{Credential, Principal, cookie, secret};
+use crate::auth::{Credential, Principal, cookie, secret};
 use crate::error::AppError;
 use crate::state::AppState;
 use axum::extract::{Request, State};

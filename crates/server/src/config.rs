@@ -1,0 +1,87 @@
+//! The server's configuration: what the command line and the environment set, read by the
+//! pipeline, the email worker and the handlers alike.
+//!
+//! It sits below everything that reads it (it names only its own value types and the input
+//! limits), so that the email worker, the pipeline and the handlers' state can each depend on it
+//! without depending on one another.
+
+mod email_retry;
+mod smtp_url;
+mod throttle_policy;
+
+pub use email_retry::RetryPolicy;
+pub use smtp_url::SmtpUrl;
+pub use throttle_policy::ThrottlePolicy;
+
+use crate::limits::{
+    DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_ROWS, SnapshotLimits, snapshot_limits,
+};
+use lettre::Address;
+use lettre::message::Mailbox;
+use std::path::PathBuf;
+use std::time::Duration;
+
+/// Sessions end after 30 minutes without a request, as admin consoles commonly do.
+pub const DEFAULT_SESSION_IDLE: Duration = Duration::from_secs(30 * 60);
+
+#[derive(Clone, Debug)]
+pub struct Config {
+    /// Requests with a larger body are answered 413.
+    pub max_body_bytes: usize,
+    /// Snapshots with more users are answered 413.
+    pub max_snapshot_rows: usize,
+    /// The built console (Trunk's `dist`): static files, and `index.html` for deep links.
+    pub console_dir: PathBuf,
+    /// `SAFEGUARD_ADMIN_TOKEN`: when set, a super-administrator API token.
+    pub admin_token: Option<String>,
+    /// A session unused for this long has ended.
+    pub session_idle: Duration,
+    /// How failed sign-ins slow down and lock.
+    pub throttle: ThrottlePolicy,
+    /// Where notification email is sent (`--smtp-url`); without one it stays in the outbox,
+    /// which the console shows.
+    pub smtp_url: Option<SmtpUrl>,
+    /// The sender of notification email (`--mail-from`).
+    pub mail_from: Mailbox,
+    /// Who hears of a roadblock besides the super-administrators (`--notify`).
+    pub notify: Vec<String>,
+    /// The console's address as administrators reach it, for the links in email
+    /// (`--public-url`, else the address the server bound).
+    pub public_url: String,
+    /// Retries of email the SMTP server cannot take now.
+    pub email_retry: RetryPolicy,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            max_body_bytes: DEFAULT_MAX_BODY_BYTES,
+            max_snapshot_rows: DEFAULT_MAX_SNAPSHOT_ROWS,
+            console_dir: PathBuf::from("dist"),
+            admin_token: None,
+            session_idle: DEFAULT_SESSION_IDLE,
+            throttle: ThrottlePolicy::default(),
+            smtp_url: None,
+            mail_from: default_mail_from(),
+            notify: Vec::new(),
+            public_url: "http://127.0.0.1:8080".to_owned(),
+            email_retry: RetryPolicy::default(),
+        }
+    }
+}
+
+/// `Safeguard <safeguard@localhost>`: what `--mail-from` is unless given.
+pub fn default_mail_from() -> Mailbox {
+    Mailbox::new(
+        Some("Safeguard".to_owned()),
+        // A fixed, valid address: nothing to check.
+        Address::new_dangerous("safeguard", "localhost"),
+    )
+}
+
+impl Config {
+    /// What a snapshot may hold on this server.
+    pub fn snapshot_limits(&self) -> SnapshotLimits {
+        snapshot_limits(self.max_snapshot_rows)
+    }
+}
