@@ -9,6 +9,10 @@ WASM_BINDGEN_VERSION=0.2.130
 BINARYEN_VERSION=132
 WASM_SPLIT_VERSION=0.2.4
 TERSER_VERSION=5
+# The contract tests (scripts/contract-tests.sh): generated requests against the OpenAPI
+# document, and a client generated from it.
+SCHEMATHESIS_VERSION=4.32.5
+OPENAPI_PYTHON_CLIENT_VERSION=0.29.1
 TOOLS_DIR="${SAFEGUARD_TOOLS_DIR:-$HOME/.cache/safeguard-tools}"
 
 say() { printf '[install-tools] %s\n' "$*" >&2; }
@@ -51,6 +55,17 @@ if [ ! -x "$TOOLS_DIR/node_modules/.bin/terser" ]; then
   say "installing terser $TERSER_VERSION into $TOOLS_DIR"
   mkdir -p "$TOOLS_DIR"
   (cd "$TOOLS_DIR" && npm install --silent --no-audit --no-fund "terser@$TERSER_VERSION")
+fi
+
+# Python tools in a virtual environment of their own, so the system's Python stays untouched.
+VENV="$TOOLS_DIR/venv"
+if ! have_version "$VENV/bin/schemathesis" "$SCHEMATHESIS_VERSION" \
+  || ! have_version "$VENV/bin/openapi-python-client" "$OPENAPI_PYTHON_CLIENT_VERSION"; then
+  say "installing schemathesis $SCHEMATHESIS_VERSION and openapi-python-client $OPENAPI_PYTHON_CLIENT_VERSION into $VENV"
+  mkdir -p "$TOOLS_DIR"
+  [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check \
+    "schemathesis==$SCHEMATHESIS_VERSION" "openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION"
 fi
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then

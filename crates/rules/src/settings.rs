@@ -68,7 +68,7 @@ pub fn parse_percent(text: &str) -> Result<u8, String> {
 pub fn percent_from_json(field: &str, value: &serde_json::Value) -> Result<u8, FieldError> {
     let err = |m: String| FieldError::new(field, m);
     match value {
-        serde_json::Value::Number(n) => match (n.as_u64(), n.as_i64(), n.as_f64()) {
+        serde_json::Value::Number(n) => match (whole_u64(n), n.as_i64(), n.as_f64()) {
             (Some(v), _, _) if v <= 100 => Ok(v as u8),
             (Some(v), _, _) => Err(err(format!("must be at most 100, got {v}"))),
             (None, Some(v), _) => Err(err(format!("must be at least 0, got {v}"))),
@@ -81,6 +81,16 @@ pub fn percent_from_json(field: &str, value: &serde_json::Value) -> Result<u8, F
             json_kind(other)
         ))),
     }
+}
+
+/// A JSON number that is a whole number and not negative, as JSON Schema's `integer` counts
+/// them: `20.0` is one, as `20` is.
+pub fn whole_u64(n: &serde_json::Number) -> Option<u64> {
+    n.as_u64().or_else(|| {
+        let f = n.as_f64()?;
+        // Below 2^53 every whole f64 is exact.
+        (f >= 0.0 && f.fract() == 0.0 && f < 9_007_199_254_740_992.0).then_some(f as u64)
+    })
 }
 
 pub(crate) fn json_kind(value: &serde_json::Value) -> &'static str {
@@ -104,6 +114,15 @@ mod tests {
         let s = Settings::default();
         assert_eq!(s.app_level, Safeguard::new(true, 20).unwrap());
         assert_eq!(s.org_level, Safeguard::new(true, 20).unwrap());
+    }
+
+    #[test]
+    fn a_json_percent_is_a_whole_number_as_json_schema_counts_them() {
+        assert_eq!(percent_from_json("p", &json!(31.0)), Ok(31));
+        assert_eq!(percent_from_json("p", &json!(100)), Ok(100));
+        assert!(percent_from_json("p", &json!(31.5)).is_err());
+        assert!(percent_from_json("p", &json!(101.0)).is_err());
+        assert!(percent_from_json("p", &json!(-1.0)).is_err());
     }
 
     #[test]

@@ -106,9 +106,12 @@ pub struct SnapshotLimits {
     /// Attributes of one user: as many as a CSV can carry beside its two required columns
     /// (`externalId`, `login`), so a snapshot accepted as CSV is accepted as JSON too.
     pub max_attributes: usize,
-    /// Characters of `externalId`, `login`, `email`, `firstName` and `lastName`. 256: an email
-    /// address is at most 254, and ids and names are shorter still.
+    /// Characters of `externalId`, `login` and `email`. 256: an email address is at most 254,
+    /// and ids are shorter still.
     pub max_field_chars: usize,
+    /// Characters of `firstName` and `lastName`. 128: longer than any real name, short enough
+    /// for a list's column.
+    pub max_name_chars: usize,
     /// Characters of an attribute name. 128: names are identifiers such as `costCenter`, and a
     /// group rule or filter has to repeat them.
     pub max_attribute_name_chars: usize,
@@ -121,11 +124,28 @@ pub struct SnapshotLimits {
 const REQUIRED_COLUMNS: usize = 2;
 
 impl SnapshotLimits {
+    /// The most characters `field` (`externalId`, `login`, `firstName`, `lastName`, `email`)
+    /// may have.
+    pub fn max_chars_of(&self, field: &str) -> usize {
+        match field {
+            "firstName" | "lastName" => self.max_name_chars,
+            _ => self.max_field_chars,
+        }
+    }
+
+    /// The shortest limit of any one value: a row no longer than this has no value too long.
+    pub fn shortest_value_limit(&self) -> usize {
+        self.max_field_chars
+            .min(self.max_name_chars)
+            .min(self.max_attribute_value_chars)
+    }
+
     pub const DEFAULT: SnapshotLimits = SnapshotLimits {
         max_users: 2_000_000,
         max_columns: 200,
         max_attributes: 200 - REQUIRED_COLUMNS,
         max_field_chars: 256,
+        max_name_chars: 128,
         max_attribute_name_chars: 128,
         max_attribute_value_chars: 1024,
     };
@@ -316,7 +336,6 @@ fn check_lengths(
     origin: Origin,
     limits: &SnapshotLimits,
 ) {
-    let max = limits.max_field_chars;
     let fields = [
         ("externalId", Some(&user.external_id)),
         ("login", Some(&user.login)),
@@ -325,6 +344,7 @@ fn check_lengths(
         ("email", user.email.as_ref()),
     ];
     for (field, value) in fields {
+        let max = limits.max_chars_of(field);
         if value.is_some_and(|v| longer_than(v, max)) {
             errors.push(field_too_long(origin, i, field, max));
         }

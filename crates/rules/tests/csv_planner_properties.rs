@@ -130,6 +130,7 @@ fn limits() -> impl Strategy<Value = Option<SnapshotLimits>> {
                     max_columns,
                     max_attributes,
                     max_field_chars,
+                    max_name_chars: max_field_chars - 2,
                     max_attribute_name_chars: 128,
                     max_attribute_value_chars: max_value,
                 })

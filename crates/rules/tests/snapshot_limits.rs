@@ -30,6 +30,7 @@ fn the_defaults_are_the_documented_values() {
     // Every column but externalId and login can be an attribute.
     assert_eq!(limits.max_attributes, 198);
     assert_eq!(limits.max_field_chars, 256);
+    assert_eq!(limits.max_name_chars, 128);
     assert_eq!(limits.max_attribute_name_chars, 128);
     assert_eq!(limits.max_attribute_value_chars, 1024);
 }
@@ -59,7 +60,8 @@ fn json_users_past_the_limit_are_too_large() {
 #[test]
 fn lengths_are_counted_in_characters() {
     let mut at_limit = user(1);
-    at_limit.first_name = Some("é".repeat(256));
+    at_limit.first_name = Some("é".repeat(128));
+    at_limit.login = "é".repeat(256);
     assert!(
         validate_with(
             &[at_limit.clone()],
@@ -68,14 +70,14 @@ fn lengths_are_counted_in_characters() {
         )
         .is_ok()
     );
-    at_limit.first_name = Some("é".repeat(257));
+    at_limit.first_name = Some("é".repeat(129));
     let Err(SnapshotRejection::Invalid(errors)) =
         validate_with(&[at_limit], Origin::JsonIndex, &SnapshotLimits::DEFAULT)
     else {
         panic!("expected invalid")
     };
     assert_eq!(errors[0].field, "users[0].firstName");
-    assert!(errors[0].message.contains("256 characters"));
+    assert!(errors[0].message.contains("128 characters"));
 }
 
 #[test]

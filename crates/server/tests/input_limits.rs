@@ -156,9 +156,10 @@ async fn snapshot_fields_over_their_length_are_422_naming_field_and_limit() {
     assert_eq!(errors.len(), 4, "{errors:?}");
     nothing_imported(&app, &id).await;
 
-    // Characters are counted, not bytes: 256 two-byte characters are within the limit.
+    // Characters are counted, not bytes: 128 two-byte characters are within a name's limit.
     let mut at_limit = snapshot_user("ok@example.com", &[("title", &"é".repeat(1024))]);
-    at_limit["firstName"] = json!("é".repeat(256));
+    at_limit["firstName"] = json!("é".repeat(128));
+    at_limit["email"] = json!("é".repeat(256));
     let r = app.post_json(&path, &json!({ "users": [at_limit] })).await;
     assert_eq!(r.status, StatusCode::CREATED, "{}", r.text());
 }
@@ -176,12 +177,20 @@ async fn csv_cells_and_column_names_over_their_length_are_422() {
     assert_eq!(problem["errors"][0]["field"], "row 1, column 3");
     assert!(said(&problem).contains("128 characters"));
 
-    let long_cell = format!("externalId,login,lastName\n1,a@x,{}\n", "l".repeat(257));
+    // Names are held to 128 characters, the other fields to 256.
+    let long_cell = format!("externalId,login,lastName\n1,a@x,{}\n", "l".repeat(129));
     let problem = app
         .send_body(Method::POST, &path, "text/csv", long_cell)
         .await
         .problem(422);
     assert_eq!(problem["errors"][0]["field"], "row 2, column lastName");
+    assert!(said(&problem).contains("128 characters"));
+    let long_email = format!("externalId,login,email\n1,a@x,{}\n", "e".repeat(257));
+    let problem = app
+        .send_body(Method::POST, &path, "text/csv", long_email)
+        .await
+        .problem(422);
+    assert_eq!(problem["errors"][0]["field"], "row 2, column email");
     assert!(said(&problem).contains("256 characters"));
     nothing_imported(&app, &id).await;
 }

@@ -86,10 +86,11 @@ pub struct NewAdmin {
 
 /// The shortest password an administrator may have.
 pub const MIN_PASSWORD_CHARS: usize = 12;
-/// The longest: hashing is deliberately slow, so its input is bounded.
-pub const MAX_PASSWORD_BYTES: usize = 256;
+/// The longest, in characters (at most 1 KiB of UTF-8): hashing is deliberately slow, so its
+/// input is bounded.
+pub const MAX_PASSWORD_CHARS: usize = 256;
 /// The longest email address (RFC 5321's path limit).
-pub const MAX_EMAIL_BYTES: usize = 254;
+pub const MAX_EMAIL_CHARS: usize = 254;
 /// The longest API token name.
 pub const MAX_TOKEN_NAME_CHARS: usize = 100;
 
@@ -110,8 +111,8 @@ impl NewAdmin {
 /// An email address as an administrator's sign-in name: one `@`, something on each side, no
 /// spaces, within RFC 5321's length.
 pub fn check_email(email: &str) -> Result<(), String> {
-    if email.len() > MAX_EMAIL_BYTES {
-        return Err(format!("must be at most {MAX_EMAIL_BYTES} bytes"));
+    if email.chars().count() > MAX_EMAIL_CHARS {
+        return Err(format!("must be at most {MAX_EMAIL_CHARS} characters"));
     }
     let valid = match email.split_once('@') {
         Some((local, domain)) => {
@@ -133,8 +134,8 @@ pub fn check_password(password: &str) -> Result<(), String> {
     if password.chars().count() < MIN_PASSWORD_CHARS {
         return Err(format!("must be at least {MIN_PASSWORD_CHARS} characters"));
     }
-    if password.len() > MAX_PASSWORD_BYTES {
-        return Err(format!("must be at most {MAX_PASSWORD_BYTES} bytes"));
+    if password.chars().count() > MAX_PASSWORD_CHARS {
+        return Err(format!("must be at most {MAX_PASSWORD_CHARS} characters"));
     }
     Ok(())
 }
@@ -163,16 +164,17 @@ pub struct NewApiToken {
 
 impl NewApiToken {
     pub fn validate(&self) -> Vec<crate::validation::FieldError> {
-        let name = self.name.trim();
-        if name.is_empty() {
-            vec![crate::validation::FieldError::new(
-                "name",
-                "must not be empty",
-            )]
-        } else if name.chars().count() > MAX_TOKEN_NAME_CHARS {
+        // The length is of the name as sent, the emptiness of what trimming leaves: the two
+        // checks the API document states (maxLength, and a pattern asking for a non-space).
+        if self.name.chars().count() > MAX_TOKEN_NAME_CHARS {
             vec![crate::validation::FieldError::new(
                 "name",
                 format!("must be at most {MAX_TOKEN_NAME_CHARS} characters"),
+            )]
+        } else if self.name.trim().is_empty() {
+            vec![crate::validation::FieldError::new(
+                "name",
+                "must not be empty",
             )]
         } else {
             Vec::new()

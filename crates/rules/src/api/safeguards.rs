@@ -1,6 +1,6 @@
 //! `GET` and `PUT /api/v1/safeguards`.
 
-use crate::settings::{Safeguard, Settings, json_kind, percent_from_json};
+use crate::settings::{Safeguard, Settings, json_kind, percent_from_json, whole_u64};
 use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -44,7 +44,7 @@ impl SafeguardsUpdate {
         let app_level = level(&mut errors, "appLevel", self.app_level.as_ref());
         let org_level = level(&mut errors, "orgLevel", self.org_level.as_ref());
         let version = match &self.version {
-            Some(serde_json::Value::Number(n)) if n.as_u64().is_some() => n.as_u64(),
+            Some(serde_json::Value::Number(n)) if whole_u64(n).is_some() => whole_u64(n),
             None | Some(serde_json::Value::Null) => {
                 errors.push(FieldError::new(
                     "version",

@@ -135,14 +135,13 @@ impl<'r, R: Record> Row<'r, R> {
         // A value is too long only if the whole row is: the usual row is far shorter than any
         // one limit, and needs no look at its cells. (The count of attributes does not depend
         // on lengths, and is checked below only when the header allows too many.)
-        let shortest = limits.max_field_chars.min(limits.max_attribute_value_chars);
+        let shortest = limits.shortest_value_limit();
         let can_be_too_long = self.record.cells_len() > shortest;
         let can_have_too_many = self.layout.attributes.len() > limits.max_attributes;
         if !can_be_too_long && !can_have_too_many && !self.layout.long_name {
             return;
         }
         let origin = Origin::CsvRow;
-        let max = limits.max_field_chars;
         let fields = [
             ("externalId", Some(self.external_id)),
             ("login", Some(self.login)),
@@ -151,6 +150,7 @@ impl<'r, R: Record> Row<'r, R> {
             ("email", self.email),
         ];
         for (field, value) in fields {
+            let max = limits.max_chars_of(field);
             if value.is_some_and(|v| longer_than(v, max)) {
                 errors.push(field_too_long(origin, i, field, max));
             }

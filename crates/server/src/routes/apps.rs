@@ -69,11 +69,13 @@ pub async fn create_app(
     CurrentActor(actor): CurrentActor,
     JsonBody(new): JsonBody<NewApp>,
 ) -> Result<Response, AppError> {
+    // The length is of the name as sent, the emptiness of what trimming leaves: the two checks
+    // the API document states (maxLength, and a pattern asking for a non-space).
     let name = new.name.trim().to_owned();
     let mut errors = Vec::new();
     if name.is_empty() {
         errors.push(FieldError::new("name", "is required"));
-    } else if longer_than(&name, MAX_APP_NAME_CHARS) {
+    } else if longer_than(&new.name, MAX_APP_NAME_CHARS) {
         errors.push(FieldError::new(
             "name",
             format!("is longer than {MAX_APP_NAME_CHARS} characters, the limit for app names"),

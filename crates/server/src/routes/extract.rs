@@ -4,12 +4,15 @@ use crate::actor::Actor;
 use crate::auth::Principal;
 use crate::error::AppError;
 use crate::sources::json_reason;
-use axum::body::Bytes;
-use axum::extract::rejection::{BytesRejection, PathRejection, QueryRejection};
+use axum::body::{Body, Bytes};
+use axum::extract::rejection::{PathRejection, QueryRejection};
 use axum::extract::{FromRequest, FromRequestParts, Request};
-use axum::http::{HeaderMap, StatusCode, header, request::Parts};
+use axum::http::{HeaderMap, header, request::Parts};
+use bytes::BytesMut;
+use http_body_util::BodyExt;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
+use std::time::Duration;
 
 /// `axum::extract::Query` answering problems.
 #[derive(FromRequestParts)]
@@ -39,29 +42,67 @@ impl From<PathRejection> for AppError {
     }
 }
 
-impl From<BytesRejection> for AppError {
-    fn from(rejection: BytesRejection) -> Self {
-        if rejection.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            // The limit itself is filled in by `read_body`, which knows it.
-            AppError::body_too_large(0)
-        } else {
-            AppError::bad_request(format!(
-                "The body cannot be read: {}",
-                rejection.body_text()
-            ))
-        }
+/// The body of a request, within `limit` bytes.
+///
+/// A body over the limit is refused with 413, but only once the client has sent all of it
+/// (read and thrown away, up to [`DRAIN_BYTES`] more): a client that writes its whole body
+/// before it reads the answer (curl without `Expect`, Python's urllib and requests, most
+/// scripts) would otherwise see its connection closed under it, a broken pipe instead of the
+/// problem that names the limit. A `Content-Length` over the limit is refused without keeping
+/// anything of the body.
+pub async fn read_body(request: Request, limit: usize) -> Result<Bytes, AppError> {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok());
+    let mut body = request.into_body();
+    if declared.is_some_and(|length| length > limit as u64) {
+        drain(body).await;
+        return Err(AppError::body_too_large(limit));
     }
+    let capacity = declared.map_or(0, |length| usize::try_from(length).unwrap_or(limit));
+    let mut bytes = BytesMut::with_capacity(capacity.min(limit));
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            AppError::bad_request(format!(
+                "The body cannot be read: {e}; nothing was changed."
+            ))
+        })?;
+        let Ok(chunk) = frame.into_data() else {
+            continue; // trailers
+        };
+        if bytes.len() + chunk.len() > limit {
+            drain(body).await;
+            return Err(AppError::body_too_large(limit));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    Ok(bytes.freeze())
 }
 
-/// The body of a request, within the configured limit.
-pub async fn read_body(request: Request, limit: usize) -> Result<Bytes, AppError> {
-    match Bytes::from_request(request, &()).await {
-        Ok(bytes) => Ok(bytes),
-        Err(rejection) => Err(match AppError::from(rejection) {
-            AppError::PayloadTooLarge { .. } => AppError::body_too_large(limit),
-            other => other,
-        }),
-    }
+/// How much of an over-limit body is read and thrown away before its 413 is answered: 1 GiB.
+/// Past that (or after [`DRAIN_TIME`]) the connection is closed instead; a client sending that
+/// much more than any limit is not one that reads answers.
+pub const DRAIN_BYTES: u64 = 1 << 30;
+
+/// The longest an over-limit body is read for before its 413 is answered.
+pub const DRAIN_TIME: Duration = Duration::from_secs(60);
+
+/// Reads the rest of a body and throws it away, within [`DRAIN_BYTES`] and [`DRAIN_TIME`].
+async fn drain(mut body: Body) {
+    let read_rest = async {
+        let mut thrown_away = 0u64;
+        while let Some(Ok(frame)) = body.frame().await {
+            if let Some(chunk) = frame.data_ref() {
+                thrown_away += chunk.len() as u64;
+                if thrown_away > DRAIN_BYTES {
+                    return;
+                }
+            }
+        }
+    };
+    let _ = tokio::time::timeout(DRAIN_TIME, read_rest).await;
 }
 
 /// The media type of a request, lowercased, without parameters (`text/csv; charset=utf-8` ->
@@ -135,7 +176,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
     })
 }
 
-/// Who is asking, as the actor of what they change; the guard (`auth::guard`) put the
+/// Who is asking, as the actor of what they change; the guard (`routes::guard`) put the
 /// principal there.
 pub struct CurrentActor(pub Actor);
 

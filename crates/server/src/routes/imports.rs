@@ -61,9 +61,9 @@ pub async fn start_import(
     Extension(BodyLimit(limit)): Extension<BodyLimit>,
     request: Request,
 ) -> Result<Response, AppError> {
-    let dry_run = match query.dry_run.as_deref().map(str::trim) {
-        None | Some("" | "false" | "0") => false,
-        Some("true" | "1") => true,
+    let dry_run = match query.dry_run.as_deref() {
+        None | Some("false") => false,
+        Some("true") => true,
         Some(other) => {
             return Err(AppError::bad_field(
                 "dryRun",
@@ -169,7 +169,7 @@ pub async fn list_imports(
     ApiQuery(query): ApiQuery<ImportsQuery>,
 ) -> Result<Response, AppError> {
     let page = PageRequest::parse(query.limit.as_deref(), query.after.as_deref())?;
-    let status = match query.status.as_deref().filter(|s| !s.is_empty()) {
+    let status = match query.status.as_deref() {
         None => None,
         Some(text) => Some(ImportStatus::parse(text).ok_or_else(|| {
             AppError::bad_field(
@@ -260,7 +260,7 @@ pub async fn import_changes(
     ApiQuery(query): ApiQuery<ChangesQuery>,
 ) -> Result<Response, AppError> {
     let page = PageRequest::parse(query.limit.as_deref(), query.after.as_deref())?;
-    let kind = match query.kind.as_deref().filter(|k| !k.is_empty()) {
+    let kind = match query.kind.as_deref() {
         None => None,
         Some(text) => Some(ChangeKind::parse(text).ok_or_else(|| {
             AppError::bad_field(
@@ -271,7 +271,7 @@ pub async fn import_changes(
             )
         })?),
     };
-    let csv = match query.format.as_deref().filter(|f| !f.is_empty()) {
+    let csv = match query.format.as_deref() {
         Some("csv") => true,
         Some("json") => false,
         Some(other) => {

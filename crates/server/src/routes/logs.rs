@@ -66,7 +66,7 @@ pub async fn list_logs(
         })?),
     };
     let time = |name: &str, value: Option<&str>| -> Result<Option<String>, AppError> {
-        match value.filter(|v| !v.is_empty()) {
+        match value {
             None => Ok(None),
             Some(text) => parse_rfc3339(text).map(Some).ok_or_else(|| {
                 AppError::bad_field(

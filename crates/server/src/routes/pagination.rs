@@ -16,9 +16,10 @@ pub struct PageRequest {
 }
 
 impl PageRequest {
-    /// Reads `limit` and `after` as given in the query string.
+    /// Reads `limit` and `after` as given in the query string. Either may be left out; given
+    /// empty, it is refused like any other value that is not a number or a cursor.
     pub fn parse(limit: Option<&str>, after: Option<&str>) -> Result<Self, AppError> {
-        let limit = match limit.map(str::trim).filter(|l| !l.is_empty()) {
+        let limit = match limit {
             None => DEFAULT_PAGE_SIZE,
             Some(text) => match text.parse::<u32>() {
                 Ok(n) if (1..=MAX_PAGE_SIZE).contains(&n) => n,
@@ -30,7 +31,7 @@ impl PageRequest {
                 }
             },
         };
-        let after = match after.filter(|a| !a.is_empty()) {
+        let after = match after {
             None => None,
             Some(cursor) => Some(decode_cursor(cursor).ok_or_else(|| {
                 AppError::bad_field(

@@ -1,17 +1,18 @@
 //! `/api/v1/sessions` and `/api/v1/users/me`: signing in and out of the console.
 
 use crate::auth::throttle::{AfterFailure, Gate};
-use crate::auth::{Credential, Principal, cookie, guard, password, secret};
+use crate::auth::{Credential, Principal, cookie, password, secret};
 use crate::error::AppError;
 use crate::events::access::{self, Client};
 use crate::routes::extract::{ClientAddress, CurrentPrincipal, JsonBody};
+use crate::routes::guard;
 use crate::state::AppState;
 use crate::storage::fold_email;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use safeguard_rules::api::admins::{MAX_EMAIL_BYTES, MAX_PASSWORD_BYTES};
+use safeguard_rules::api::admins::{MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS};
 use safeguard_rules::api::{Me, Problem, SignIn};
 use std::time::Instant;
 
@@ -84,8 +85,8 @@ pub async fn sign_in(
         Gate::Wait(_) => {}
     }
     // Over-long input cannot be a valid account; it is refused without hashing it.
-    let plausible =
-        body.username.len() <= MAX_EMAIL_BYTES && body.password.len() <= MAX_PASSWORD_BYTES;
+    let plausible = body.username.chars().count() <= MAX_EMAIL_CHARS
+        && body.password.chars().count() <= MAX_PASSWORD_CHARS;
     let checked = {
         let (username, password_given) = (body.username.clone(), body.password.clone());
         state
@@ -169,8 +170,8 @@ pub async fn sign_in(
     tag = "sign-in",
     responses(
         (status = 204, description = "Signed out; the cookie is cleared"),
-        (status = 400, description = "The request used an API token, not a session", body = Problem, content_type = "application/problem+json"),
         (status = 401, description = "Not signed in", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No session to end: the request used an API token (revoke the token instead)", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn sign_out(
@@ -179,8 +180,9 @@ pub async fn sign_out(
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
     let Credential::Session(hash) = principal.credential.clone() else {
-        return Err(AppError::bad_request(
-            "This request was made with an API token, not a console session: there is nothing to sign out of. Revoke the token instead.",
+        // The current session is a resource this request does not have.
+        return Err(AppError::NotFound(
+            "This request was made with an API token, not a console session: there is no session to sign out of. Revoke the token instead (DELETE /api/v1/api-tokens/{id}).".to_owned(),
         ));
     };
     let actor = principal.actor();
