@@ -7,7 +7,7 @@ ENV := source scripts/env.sh
 LISTEN ?= 127.0.0.1:8080
 DB ?= safeguard.db
 
-.PHONY: run test tools console server check test-native test-wasm bench
+.PHONY: run test tools console server check test-native test-wasm test-contract bench
 
 ## make run: build the console (release) and the server, start both on one port with demo data.
 run: tools console
@@ -15,7 +15,7 @@ run: tools console
 	./target/release/safeguard serve --listen $(LISTEN) --db $(DB) --demo --console-dir dist
 
 ## make test: every test: formatting and lints, native, wasm32 in headless Chromium, end-to-end.
-test: tools check console test-wasm test-native
+test: tools check console test-wasm test-native test-contract
 	@echo "make test: all suites passed"
 
 tools:
@@ -39,6 +39,12 @@ test-wasm:
 test-native:
 	$(ENV) && cargo build -p safeguard-server
 	$(ENV) && cargo test --workspace
+
+# The server held to its OpenAPI document from outside: Schemathesis over every operation, a
+# generated client, and ordinary clients reading a 413 (scripts/contract-tests.sh).
+test-contract:
+	$(ENV) && cargo build -p safeguard-server
+	scripts/contract-tests.sh
 
 ## make bench: every benchmark; figures in BENCHMARKS.md.
 bench: tools console

@@ -7,11 +7,13 @@
 //!   server takes, and one it refuses is one the document rules out;
 //! - [`responses`]: the answers every operation can give besides its own (401 without a
 //!   credential, 403 for a read-only administrator, 400, 413, 415 and 422 for a body), each
-//!   with its problem type.
+//!   with its problem type;
+//! - [`links`]: which answer gives the id another operation takes.
 //!
 //! `scripts/contract-tests.sh` holds the server to the result from outside.
 
 mod constraints;
+mod links;
 mod responses;
 
 pub use constraints::{NOT_BLANK, SYSTEM_LOG_FILTER_FORMAT, whitespace_class};
@@ -31,6 +33,9 @@ pub fn document() -> &'static Value {
         let mut document = serde_json::to_value(generated).unwrap_or_default();
         constraints::add(&mut document);
         responses::add(&mut document);
+        for missing in links::add(&mut document) {
+            tracing::error!(%missing, "the OpenAPI document has no such answer to link from");
+        }
         document
     })
 }

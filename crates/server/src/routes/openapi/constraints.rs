@@ -166,11 +166,12 @@ fn apply(document: &mut Value) -> Vec<String> {
     ) {
         missing.push("SafeguardsUpdate.version".to_owned());
     }
-    // Only a profile source may deactivate the users removed from it.
-    let profile_source_rule = json!({"anyOf": [
-        {"properties": {"deactivateOnRemove": {"const": false}}},
-        {"properties": {"profileSource": {"const": true}}, "required": ["profileSource"]},
-    ]});
+    // Only a profile source may deactivate the users removed from it. Said with `if`/`then`,
+    // which leaves the object's own shape alone for client generators.
+    let profile_source_rule = json!({
+        "if": {"properties": {"deactivateOnRemove": {"const": true}}, "required": ["deactivateOnRemove"]},
+        "then": {"properties": {"profileSource": {"const": true}}, "required": ["profileSource"]},
+    });
     if !merge(document, "/components/schemas/NewApp", profile_source_rule) {
         missing.push("/components/schemas/NewApp".to_owned());
     }
