@@ -5,9 +5,12 @@
 
 use serde_json::{Value, json};
 
-/// (operation, status) -> [(link name, target operation, its path parameter)], each taking the
-/// id from the answer's body.
-const LINKS: &[(&str, &str, &[(&str, &str, &str)])] = &[
+/// A link: its name, the operation it leads to, and the path parameter it fills with the id
+/// in the answer's body.
+type Link = (&'static str, &'static str, &'static str);
+
+/// The answers (operation, status) that lead on, and where to.
+const LINKS: &[(&str, &str, &[Link])] = &[
     (
         "/api/v1/apps#post",
         "201",
