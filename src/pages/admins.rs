@@ -41,7 +41,7 @@ fn AdminTable(admins: Vec<AdminView>) -> impl IntoView {
         .and_then(|s| s.me())
         .map(|me| me.id);
     view! {
-        <table data-testid="admins-table">
+        <table class="admins" data-testid="admins-table">
             <thead><tr><th>"Email"</th><th>"Role"</th><th>"Created"</th></tr></thead>
             <tbody>
                 {admins.into_iter().map(|a| {

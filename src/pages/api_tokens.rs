@@ -187,7 +187,7 @@ fn TokenTable(
     view! {
         {move || failure.get().map(|error| view! { <div data-testid="revoke-failure"><ProblemView error /></div> })}
         <ReadOnlyNote id="revoke-read-only" reason=reasons::API_TOKENS />
-        <table data-testid="tokens-table">
+        <table class="tokens" data-testid="tokens-table">
             <thead><tr><th>"Name"</th><th>"Created by"</th><th>"Created"</th><th>"Last used"</th><th><span class="visually-hidden">"Actions"</span></th></tr></thead>
             <tbody>
                 {tokens.into_iter().map(|t| {

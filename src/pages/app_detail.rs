@@ -193,7 +193,7 @@ fn AffectedPreview(rows: Vec<ChangeRow>, total: u64) -> impl IntoView {
             "Who would lose access".to_owned()
         }}</h3>
         <div class="table-wrap">
-            <table data-testid="dry-run-affected">
+            <table class="dry-run-affected" data-testid="dry-run-affected">
                 <thead><tr><th>"User"</th><th>"Change"</th><th>"App"</th><th>"Cause"</th></tr></thead>
                 <tbody>{rows.into_iter().map(|r| view! {
                     <tr>

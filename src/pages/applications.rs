@@ -16,7 +16,7 @@ pub fn Applications() -> impl IntoView {
                 match apps.await {
                     Err(error) => view! { <ProblemView error /> }.into_any(),
                     Ok(apps) => view! {
-                        <table data-testid="apps-table">
+                        <table class="apps" data-testid="apps-table">
                             <thead><tr><th>"App"</th><th>"Profile source"</th><th>"Removed users"</th><th class="num">"Population"</th></tr></thead>
                             <tbody>{apps.into_iter().map(|a| view! {
                                 <tr>

@@ -91,7 +91,7 @@ fn BounceTable(
     let empty = page.items.is_empty();
     view! {
         <div class="table-wrap">
-            <table data-testid="bounce-table">
+            <table class="bounces" data-testid="bounce-table">
                 <thead><tr><th></th><th>"Address"</th><th>"Added"</th><th>"Reason"</th></tr></thead>
                 <tbody>
                     {page.items.into_iter().map(|b| {

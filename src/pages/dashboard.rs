@@ -67,7 +67,7 @@ pub fn Dashboard() -> impl IntoView {
                             </div>
                             <section class="card">
                                 <h2>"Applications"</h2>
-                                <table>
+                                <table class="populations">
                                     <thead><tr><th>"App"</th><th class="num">"Population"</th></tr></thead>
                                     <tbody>{apps.into_iter().map(|a| view! {
                                         <tr><td><a href=format!("/apps/{}", a.id)>{a.name}</a></td><td class="num">{format::count(a.population)}</td></tr>

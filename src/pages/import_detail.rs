@@ -242,7 +242,7 @@ fn AffectedUsers(import_id: String) -> impl IntoView {
                             let next = page.next.clone();
                             let rows = StoredValue::new(page.items);
                             view! {
-                                <table data-testid="affected-table">
+                                <table class="affected" data-testid="affected-table">
                                     <thead><tr><th>"User"</th><th>"App"</th><th>"Cause"</th></tr></thead>
                                     <tbody>
                                         {move || {

@@ -43,7 +43,7 @@ fn MessageTable(
     let empty = page.items.is_empty();
     view! {
         <div class="table-wrap">
-            <table data-testid="outbox-table">
+            <table class="outbox" data-testid="outbox-table">
                 <thead><tr>
                     <th>"Created"</th><th>"To"</th><th>"Message"</th><th>"Status"</th>
                     <th class="num">"Attempts"</th><th>"Sent"</th>

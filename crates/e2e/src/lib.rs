@@ -73,6 +73,11 @@ pub struct Server {
 impl Server {
     /// Starts the server with `--demo` when `demo` is true, and waits for its URL.
     pub async fn start(demo: bool) -> Result<Self, Error> {
+        Self::start_with(demo, &[]).await
+    }
+
+    /// As [`Server::start`], with more of `safeguard serve`'s arguments (`--smtp-url`, ...).
+    pub async fn start_with(demo: bool, args: &[&str]) -> Result<Self, Error> {
         let bin = server_binary();
         if !bin.exists() {
             return Err(format!(
@@ -105,6 +110,7 @@ impl Server {
         if demo {
             command.arg("--demo");
         }
+        command.args(args);
         let mut child = command.spawn()?;
         let stdout = child.stdout.take().ok_or("no stdout")?;
         let mut lines = BufReader::new(stdout).lines();
@@ -146,8 +152,34 @@ fn free_port() -> Result<u16, Error> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
 }
 
+/// The screen a browser shows pages on.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Screen {
+    /// A 1280 x 900 window.
+    Desktop,
+    /// A phone's screen, 390 x 844 CSS pixels at twice the pixel density. Headless Chromium keeps
+    /// windows at least 500 px wide, so chromedriver's mobile emulation gives the page this
+    /// viewport instead of the window.
+    Phone,
+}
+
+impl Screen {
+    pub const PHONE_WIDTH: u32 = 390;
+    pub const PHONE_HEIGHT: u32 = 844;
+}
+
 impl Browser {
+    /// A browser with a desktop window.
     pub async fn start() -> Result<Self, Error> {
+        Self::start_on(Screen::Desktop).await
+    }
+
+    /// A browser that shows pages as a phone does: see [`Screen::Phone`].
+    pub async fn start_phone() -> Result<Self, Error> {
+        Self::start_on(Screen::Phone).await
+    }
+
+    pub async fn start_on(screen: Screen) -> Result<Self, Error> {
         let turn = ONE_BROWSER_AT_A_TIME.acquire().await?;
         let driver_bin =
             std::env::var("CHROMEDRIVER").unwrap_or_else(|_| "/usr/bin/chromedriver".into());
@@ -161,18 +193,26 @@ impl Browser {
             .spawn()
             .map_err(|e| format!("cannot start {driver_bin}: {e} (make test installs it)"))?;
         let profile = tempfile::tempdir()?;
-        let capabilities = serde_json::json!({
-            "goog:chromeOptions": {
-                "binary": chrome_bin,
-                "args": [
-                    "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
-                    "--disable-background-networking", "--disable-component-update",
-                    "--no-first-run", "--disable-sync", "--disable-quic",
-                    "--window-size=1280,900",
-                    format!("--user-data-dir={}", profile.keep().display()),
-                ]
-            }
+        let mut options = serde_json::json!({
+            "binary": chrome_bin,
+            "args": [
+                "--headless=new", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
+                "--disable-background-networking", "--disable-component-update",
+                "--no-first-run", "--disable-sync", "--disable-quic",
+                "--window-size=1280,900",
+                format!("--user-data-dir={}", profile.keep().display()),
+            ]
         });
+        if screen == Screen::Phone {
+            options["mobileEmulation"] = serde_json::json!({
+                "deviceMetrics": {
+                    "width": Screen::PHONE_WIDTH,
+                    "height": Screen::PHONE_HEIGHT,
+                    "pixelRatio": 2.0,
+                }
+            });
+        }
+        let capabilities = serde_json::json!({ "goog:chromeOptions": options });
         let serde_json::Value::Object(capabilities) = capabilities else {
             return Err("capabilities must be an object".into());
         };
