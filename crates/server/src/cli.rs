@@ -45,7 +45,8 @@ pub struct ServeArgs {
     /// The built console (Trunk's output).
     #[arg(long, default_value = "dist")]
     pub console_dir: PathBuf,
-    /// Requests with a larger body are refused with 413.
+    /// Requests with a larger body are refused with 413. The default, 256,000,000, holds a CSV
+    /// of --max-snapshot-rows' default of 2,000,000 rows at 128 bytes a row.
     #[arg(long, default_value_t = DEFAULT_MAX_BODY_BYTES)]
     pub max_body_bytes: usize,
     /// Snapshots with more users are refused with 413, before anything is planned.
@@ -104,6 +105,37 @@ mod tests {
         Cli::try_parse_from(all).map(|cli| match cli.command {
             Command::Serve(args) => args,
         })
+    }
+
+    /// README.md's table of limits gives each flag's default as `--help` does.
+    #[test]
+    fn the_readme_gives_every_limit_flag_its_default() {
+        use clap::CommandFactory;
+        let readme = include_str!("../../../README.md");
+        let command = Cli::command();
+        let serve = command.find_subcommand("serve").unwrap();
+        for flag in [
+            "max-body-bytes",
+            "max-snapshot-rows",
+            "session-idle-minutes",
+        ] {
+            let argument = serve
+                .get_arguments()
+                .find(|a| a.get_long() == Some(flag))
+                .unwrap();
+            let default = argument.get_default_values()[0].to_str().unwrap();
+            let row = readme
+                .lines()
+                .find(|line| line.starts_with('|') && line.contains(&format!("`--{flag}`")))
+                .unwrap_or_else(|| panic!("README.md has no row for --{flag}"));
+            let default_cell = row.split('|').nth(3).unwrap().replace(',', "");
+            assert!(
+                default_cell.trim_start().starts_with(default),
+                "README.md says {row:?}; --help says {default}"
+            );
+        }
+        assert_eq!(DEFAULT_MAX_BODY_BYTES, 256_000_000);
+        assert!(DEFAULT_MAX_BODY_BYTES >= DEFAULT_MAX_SNAPSHOT_ROWS * 128);
     }
 
     #[test]

@@ -65,7 +65,14 @@ impl utoipa::Modify for Credentials {
             "session",
             SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
                 crate::auth::cookie::NAME,
-                "The console's session; changes also need a same-origin Origin and the x-safeguard-console header",
+                "The console's session, set by POST /api/v1/sessions; a change made with it also needs the consoleHeader and a same-origin Origin",
+            ))),
+        );
+        components.add_security_scheme(
+            "consoleHeader",
+            SecurityScheme::ApiKey(ApiKey::Header(ApiKeyValue::with_description(
+                safeguard_rules::api::CONSOLE_HEADER,
+                "Sent by the console with every request (any value): a change made with the session cookie without it is refused, so a page on another site cannot make one",
             ))),
         );
         openapi.security = Some(vec![

@@ -85,6 +85,89 @@ async fn the_document_is_openapi_3_1_and_lists_exactly_the_served_routes() {
     }
 }
 
+/// The answers the guard and the body extractors give are listed on every operation that can
+/// give them, and the bounds the server checks are in the schemas.
+#[tokio::test]
+async fn the_document_lists_every_answer_and_every_bound() {
+    let app = TestApp::new();
+    let document = app.get("/api/v1/openapi.json").await.json();
+    for (method, path) in documented(&document) {
+        let operation = &document["paths"][&path][&method];
+        let responses = operation["responses"].as_object().unwrap();
+        let has = |status: &str| responses.contains_key(status);
+        let public = path == "/api/v1/sessions";
+        if !public {
+            assert!(has("401"), "{method} {path} lists no 401");
+        }
+        if !public && method != "get" {
+            assert!(has("403"), "{method} {path} lists no 403");
+        }
+        if operation.get("requestBody").is_some() {
+            for status in ["400", "413", "415", "422"] {
+                assert!(has(status), "{method} {path} lists no {status}");
+            }
+        }
+        for (status, response) in responses {
+            if status.starts_with('4') {
+                assert!(
+                    response["content"]["application/problem+json"].is_object(),
+                    "{method} {path} {status} is not a problem"
+                );
+            }
+        }
+    }
+    let schemas = &document["components"]["schemas"];
+    let percent = &schemas["Safeguard"]["properties"]["percent"];
+    assert_eq!(
+        (percent["minimum"].as_u64(), percent["maximum"].as_u64()),
+        (Some(0), Some(100))
+    );
+    let login = &schemas["SnapshotUser"]["properties"]["login"];
+    assert_eq!(
+        (login["minLength"].as_u64(), login["maxLength"].as_u64()),
+        (Some(1), Some(256))
+    );
+    assert_eq!(
+        schemas["SnapshotUser"]["properties"]["firstName"]["maxLength"],
+        128
+    );
+    assert_eq!(schemas["NewApp"]["properties"]["name"]["maxLength"], 200);
+    assert_eq!(
+        schemas["NewAdmin"]["properties"]["password"]["minLength"],
+        12
+    );
+    assert_eq!(
+        schemas["BounceRemoval"]["properties"]["emailAddresses"]["maxItems"],
+        1000
+    );
+    let limit = document["paths"]["/api/v1/imports"]["get"]["parameters"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|p| p["name"] == "limit")
+        .unwrap();
+    assert_eq!(
+        (
+            limit["schema"]["minimum"].as_u64(),
+            limit["schema"]["maximum"].as_u64()
+        ),
+        (Some(1), Some(1000))
+    );
+    // Both credentials are declared.
+    let schemes = document["components"]["securitySchemes"]
+        .as_object()
+        .unwrap();
+    assert_eq!(schemes["apiToken"]["in"], "header");
+    assert_eq!(schemes["session"]["in"], "cookie");
+    assert_eq!(schemes["consoleHeader"]["name"], "x-safeguard-console");
+    let change = &document["paths"]["/api/v1/safeguards"]["put"]["security"];
+    assert_eq!(change[1]["consoleHeader"], serde_json::json!([]));
+    assert_eq!(
+        document["paths"]["/api/v1/sessions"]["post"]["security"],
+        serde_json::json!([{}])
+    );
+}
+
 #[tokio::test]
 async fn every_documented_route_is_served() {
     let app = TestApp::new();

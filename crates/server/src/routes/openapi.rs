@@ -8,13 +8,15 @@
 //! - [`responses`]: the answers every operation can give besides its own (401 without a
 //!   credential, 403 for a read-only administrator, 400, 413, 415 and 422 for a body), each
 //!   with its problem type;
-//! - [`links`]: which answer gives the id another operation takes.
+//! - [`links`]: which answer gives the id another operation takes;
+//! - [`security`]: the console's header beside the cookie, for changes.
 //!
 //! `scripts/contract-tests.sh` holds the server to the result from outside.
 
 mod constraints;
 mod links;
 mod responses;
+mod security;
 
 pub use constraints::{NOT_BLANK, SYSTEM_LOG_FILTER_FORMAT, whitespace_class};
 
@@ -33,6 +35,7 @@ pub fn document() -> &'static Value {
         let mut document = serde_json::to_value(generated).unwrap_or_default();
         constraints::add(&mut document);
         responses::add(&mut document);
+        security::add(&mut document);
         for missing in links::add(&mut document) {
             tracing::error!(%missing, "the OpenAPI document has no such answer to link from");
         }
