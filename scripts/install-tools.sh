@@ -13,6 +13,10 @@ TERSER_VERSION=5
 # document, and a client generated from it.
 SCHEMATHESIS_VERSION=4.32.5
 OPENAPI_PYTHON_CLIENT_VERSION=0.29.1
+# Real peers for the notification tests: an SMTP server with STARTTLS and AUTH, and the
+# Standard Webhooks reference verifier.
+AIOSMTPD_VERSION=1.4.6
+STANDARDWEBHOOKS_VERSION=1.1.0
 TOOLS_DIR="${SAFEGUARD_TOOLS_DIR:-$HOME/.cache/safeguard-tools}"
 
 say() { printf '[install-tools] %s\n' "$*" >&2; }
@@ -59,13 +63,25 @@ fi
 
 # Python tools in a virtual environment of their own, so the system's Python stays untouched.
 VENV="$TOOLS_DIR/venv"
-if ! have_version "$VENV/bin/schemathesis" "$SCHEMATHESIS_VERSION" \
-  || ! have_version "$VENV/bin/openapi-python-client" "$OPENAPI_PYTHON_CLIENT_VERSION"; then
-  say "installing schemathesis $SCHEMATHESIS_VERSION and openapi-python-client $OPENAPI_PYTHON_CLIENT_VERSION into $VENV"
+PYTHON_TOOLS=(
+  "schemathesis==$SCHEMATHESIS_VERSION"
+  "openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION"
+  "aiosmtpd==$AIOSMTPD_VERSION"
+  "standardwebhooks==$STANDARDWEBHOOKS_VERSION"
+)
+python_tools_present() {
+  [ -x "$VENV/bin/pip" ] || return 1
+  local installed
+  installed=$("$VENV/bin/pip" freeze --disable-pip-version-check 2>/dev/null | tr '[:upper:]_' '[:lower:]-')
+  for tool in "${PYTHON_TOOLS[@]}"; do
+    grep -qx "$(printf '%s' "$tool" | tr '[:upper:]_' '[:lower:]-')" <<<"$installed" || return 1
+  done
+}
+if ! python_tools_present; then
+  say "installing ${PYTHON_TOOLS[*]} into $VENV"
   mkdir -p "$TOOLS_DIR"
   [ -x "$VENV/bin/pip" ] || python3 -m venv "$VENV"
-  "$VENV/bin/pip" install --quiet --disable-pip-version-check \
-    "schemathesis==$SCHEMATHESIS_VERSION" "openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION"
+  "$VENV/bin/pip" install --quiet --disable-pip-version-check "${PYTHON_TOOLS[@]}"
 fi
 
 if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
