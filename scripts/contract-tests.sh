@@ -65,7 +65,7 @@ say "schemathesis: every operation of the OpenAPI document, all phases, all chec
 start_server schemathesis --demo
 SAFEGUARD_URL="$URL" SAFEGUARD_TOKEN="$TOKEN" PYTHONPATH="$CONTRACT" SCHEMATHESIS_HOOKS=hooks \
   "$VENV/bin/schemathesis" --config-file "$CONTRACT/schemathesis.toml" --no-color \
-  run "$URL/api/v1/openapi.json" \
+  run "$URL/api/v1/openapi.json" --wait-for-schema 60 \
   --header "Authorization: SSWS $TOKEN" \
   --checks all \
   --max-examples "$MAX_EXAMPLES" "${SEED_ARGS[@]}" \
