@@ -1,11 +1,12 @@
 //! The command line: `safeguard serve --listen ADDR --db PATH [--demo] [--console-dir DIR]
-//! [--max-body-bytes N] [--max-snapshot-rows N] [--smtp-url smtp://HOST:PORT] [--notify ADDRESS]...
+//! [--max-body-bytes N] [--max-snapshot-rows N] [--smtp-url smtp://HOST:PORT] [--smtp-ca-file PATH]
+//! [--notify ADDRESS]...
 //! [--mail-from MAILBOX] [--public-url URL]`.
 //!
 //! Every value is checked here, so a mistyped address or URL stops the server at start with a
 //! clear message instead of failing the first email an hour later.
 
-use crate::email::SmtpUrl;
+use crate::config::{SmtpCa, SmtpUrl};
 use crate::limits::{DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_ROWS};
 use clap::{Parser, Subcommand};
 use lettre::Address;
@@ -55,10 +56,17 @@ pub struct ServeArgs {
     /// A console session unused for this many minutes ends.
     #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=1440))]
     pub session_idle_minutes: u64,
-    /// Sends notification email through this SMTP server (plain SMTP, no TLS). Without it,
-    /// messages stay in the outbox that the console's Notifications page shows.
+    /// Sends notification email through this SMTP server. smtp://HOST:PORT upgrades with
+    /// STARTTLS when offered (add ?tls=required to insist); smtps://HOST:PORT is TLS from the
+    /// start; smtp://USER:PASSWORD@HOST:PORT signs in (or give the password in
+    /// SAFEGUARD_SMTP_PASSWORD). Without it, messages stay in the outbox that the console's
+    /// Notifications page shows.
     #[arg(long, value_name = "smtp://HOST:PORT")]
     pub smtp_url: Option<SmtpUrl>,
+    /// Also trusts the CA certificates (PEM) in this file for the SMTP server's certificate,
+    /// beside the system's roots: a relay with a private CA.
+    #[arg(long, value_name = "PATH", value_parser = parse_ca_file)]
+    pub smtp_ca_file: Option<SmtpCa>,
     /// Also tells this address of every roadblock, beside the super-administrators. Repeatable.
     #[arg(long = "notify", value_name = "ADDRESS", value_parser = parse_address)]
     pub notify: Vec<String>,
@@ -70,6 +78,10 @@ pub struct ServeArgs {
     /// listening on 0.0.0.0 or behind a proxy).
     #[arg(long, value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+}
+
+fn parse_ca_file(text: &str) -> Result<SmtpCa, String> {
+    SmtpCa::load(std::path::Path::new(text))
 }
 
 /// A recipient address, as given (compared without case later).
@@ -156,7 +168,9 @@ mod tests {
             Some("https://safeguard.example.com")
         );
         for bad in [
-            &["--smtp-url", "smtps://mail:465"][..],
+            &["--smtp-url", "http://mail:465"][..],
+            &["--smtp-url", "smtp://mail:25?tls=sometimes"],
+            &["--smtp-ca-file", "/nonexistent/ca.pem"],
             &["--notify", "not-an-address"],
             &["--mail-from", "nobody"],
             &["--public-url", "safeguard.example.com"],

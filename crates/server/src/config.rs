@@ -6,11 +6,13 @@
 //! without depending on one another.
 
 mod email_retry;
+mod smtp_ca;
 mod smtp_url;
 mod throttle_policy;
 
 pub use email_retry::RetryPolicy;
-pub use smtp_url::SmtpUrl;
+pub use smtp_ca::SmtpCa;
+pub use smtp_url::{SmtpLogin, SmtpSecurity, SmtpUrl};
 pub use throttle_policy::ThrottlePolicy;
 
 use crate::limits::{
@@ -41,6 +43,9 @@ pub struct Config {
     /// Where notification email is sent (`--smtp-url`); without one it stays in the outbox,
     /// which the console shows.
     pub smtp_url: Option<SmtpUrl>,
+    /// A CA the SMTP server's certificate may be issued by, beside the system's roots
+    /// (`--smtp-ca-file`): a private relay's own CA.
+    pub smtp_ca: Option<SmtpCa>,
     /// The sender of notification email (`--mail-from`).
     pub mail_from: Mailbox,
     /// Who hears of a roadblock besides the super-administrators (`--notify`).
@@ -62,6 +67,7 @@ impl Default for Config {
             session_idle: DEFAULT_SESSION_IDLE,
             throttle: ThrottlePolicy::default(),
             smtp_url: None,
+            smtp_ca: None,
             mail_from: default_mail_from(),
             notify: Vec::new(),
             public_url: "http://127.0.0.1:8080".to_owned(),

@@ -71,7 +71,13 @@ impl Notifier {
         at: &str,
     ) -> Result<usize, StorageError> {
         let recipients = recipients::for_roadblock(db, &self.notify)?;
-        let email = message::roadblock(&import.app_name, &import.id, roadblock, &self.public_url);
+        let email = message::roadblock(
+            &import.app_name,
+            &import.id,
+            roadblock,
+            &import.impact,
+            &self.public_url,
+        );
         let category = category(roadblock.cause.scope);
         for recipient in &recipients {
             db.queue_message(

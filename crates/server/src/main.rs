@@ -46,7 +46,11 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         max_body_bytes: args.max_body_bytes,
         max_snapshot_rows: args.max_snapshot_rows,
         console_dir: args.console_dir,
-        smtp_url: args.smtp_url,
+        smtp_url: match (args.smtp_url, env_var("SAFEGUARD_SMTP_PASSWORD")) {
+            (Some(url), Some(password)) => Some(url.with_password(&password)?),
+            (url, _) => url,
+        },
+        smtp_ca: args.smtp_ca_file,
         mail_from: args.mail_from.unwrap_or_else(default_mail_from),
         notify: args.notify,
         public_url: args

@@ -162,6 +162,16 @@ async fn a_roadblock_emails_each_recipient_once_with_the_app_the_safeguard_the_c
         );
         assert!(text.contains(&format!("Import: {import}\n")));
         assert!(text.contains(&format!("https://safeguard.example.com/imports/{import}\n")));
+        assert!(
+            text.contains("Affected apps:\n- Chat: 30 of 100 users would be unassigned (30.0 %)\n"),
+            "{text}"
+        );
+        // The same text in HTML, for mail clients that show that part.
+        let html = email.html().expect("an HTML part");
+        assert!(html.contains("<li>Chat: 30 of 100 users would be unassigned (30.0 %)</li>"));
+        assert!(html.contains(&format!(
+            "<a href=\"https://safeguard.example.com/imports/{import}\">"
+        )));
     }
 
     let events = deliveries(&app, 2).await;

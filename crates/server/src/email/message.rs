@@ -3,8 +3,10 @@
 
 use safeguard_rules::api::email::ROADBLOCK_SUBJECT;
 use safeguard_rules::evaluator::{LimitCheck, Roadblock, Scope};
+use safeguard_rules::plan::Impact;
 
-/// A plain-text email.
+/// An email's text. It is sent as plain text and, beside it, as the same text in HTML
+/// ([`html`]).
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Email {
     pub subject: String,
@@ -17,11 +19,13 @@ pub fn import_link(public_url: &str, import_id: &str) -> String {
 }
 
 /// "High number of app unassignments": which app's import is paused, by which safeguard, the
-/// counts against the limit (every exceeded limit, the cause first), and the link to review it.
+/// counts against the limit (every exceeded limit, the cause first), every app it would
+/// unassign users from with its counts, and the link to review it.
 pub fn roadblock(
     app_name: &str,
     import_id: &str,
     roadblock: &Roadblock,
+    impact: &Impact,
     public_url: &str,
 ) -> Email {
     let cause = &roadblock.cause;
@@ -45,6 +49,18 @@ pub fn roadblock(
     body.push_str(&format!("Exceeded: {}\n", limit_line(cause)));
     for other in roadblock.exceeded.iter().filter(|c| *c != cause) {
         body.push_str(&format!("Also exceeded: {}\n", limit_line(other)));
+    }
+    if !impact.apps.is_empty() {
+        body.push_str("Affected apps:\n");
+        for app in &impact.apps {
+            body.push_str(&format!(
+                "- {}: {} of {} users would be unassigned{}\n",
+                app.app_name,
+                app.unassignments,
+                app.population,
+                share(app.unassignments, app.population)
+            ));
+        }
     }
     body.push_str(&format!("Import: {import_id}\n\n"));
     body.push_str(
@@ -73,14 +89,7 @@ fn limit_line(check: &LimitCheck) -> String {
         (Scope::App, None) => "an app".to_owned(),
         (Scope::Org, _) => "the org".to_owned(),
     };
-    let share = if check.population == 0 {
-        String::new()
-    } else {
-        format!(
-            " ({:.1} %)",
-            check.unassignments as f64 * 100.0 / check.population as f64
-        )
-    };
+    let share = share(check.unassignments, check.population);
     format!(
         "{place}: {} unassignments of {} users{share}, over the {} limit of {} ({} %)",
         check.unassignments,
@@ -89,6 +98,80 @@ fn limit_line(check: &LimitCheck) -> String {
         check.limit,
         check.percent
     )
+}
+
+/// ` (60.0 %)`, or nothing for an empty population.
+fn share(part: u64, whole: u64) -> String {
+    if whole == 0 {
+        String::new()
+    } else {
+        format!(" ({:.1} %)", part as f64 * 100.0 / whole as f64)
+    }
+}
+
+/// The HTML part of an email: the same text, escaped, its paragraphs as paragraphs, its lines
+/// of `- ` as a list and its links as links, so that a mail client that shows HTML shows what
+/// the plain text says and nothing else.
+pub fn html(subject: &str, text: &str) -> String {
+    let mut out = format!(
+        "<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>{}</title></head><body>\n",
+        escape(subject)
+    );
+    for paragraph in text.split("\n\n").filter(|p| !p.trim().is_empty()) {
+        let mut in_list = false;
+        let mut lines = Vec::new();
+        for line in paragraph.lines() {
+            if let Some(item) = line.strip_prefix("- ") {
+                if !in_list {
+                    lines.push("<ul>".to_owned());
+                    in_list = true;
+                }
+                lines.push(format!("<li>{}</li>", inline(item)));
+            } else {
+                if in_list {
+                    lines.push("</ul>".to_owned());
+                    in_list = false;
+                }
+                lines.push(format!("{}<br>", inline(line)));
+            }
+        }
+        if in_list {
+            lines.push("</ul>".to_owned());
+        }
+        out.push_str(&format!("<p>{}</p>\n", lines.join("\n")));
+    }
+    out.push_str("</body></html>\n");
+    out
+}
+
+/// A line of text as HTML: escaped, with an http(s) URL that is the whole of a word as a link.
+fn inline(line: &str) -> String {
+    line.split(' ')
+        .map(|word| {
+            if word.starts_with("http://") || word.starts_with("https://") {
+                let url = escape(word);
+                format!("<a href=\"{url}\">{url}</a>")
+            } else {
+                escape(word)
+            }
+        })
+        .collect::<Vec<_>>()
+        .join(" ")
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]
@@ -120,6 +203,23 @@ mod tests {
             limit: 100,
             unassignments: 130,
         };
+        let impact = Impact {
+            org_population: 400,
+            apps: vec![
+                safeguard_rules::plan::AppImpact {
+                    app_id: AppId("app_Slack".to_owned()),
+                    app_name: "Slack".to_owned(),
+                    population: 100,
+                    unassignments: 60,
+                },
+                safeguard_rules::plan::AppImpact {
+                    app_id: AppId("app_Zoom".to_owned()),
+                    app_name: "Zoom <EU>".to_owned(),
+                    population: 300,
+                    unassignments: 70,
+                },
+            ],
+        };
         let email = roadblock(
             "Workday",
             "imp_1",
@@ -127,8 +227,21 @@ mod tests {
                 cause: cause.clone(),
                 exceeded: vec![cause, org],
             },
+            &impact,
             "http://console.example:8080/",
         );
+        assert!(email.body.contains(
+            "Affected apps:\n- Slack: 60 of 100 users would be unassigned (60.0 %)\n- Zoom <EU>: 70 of 300 users would be unassigned (23.3 %)\n"
+        ));
+        let html = html(&email.subject, &email.body);
+        assert!(html.contains("<title>High number of app unassignments</title>"));
+        assert!(
+            html.contains("<li>Zoom &lt;EU&gt;: 70 of 300 users would be unassigned (23.3 %)</li>")
+        );
+        assert!(html.contains(
+            "<a href=\"http://console.example:8080/imports/imp_1\">http://console.example:8080/imports/imp_1</a>"
+        ));
+        assert_eq!(html.matches("<ul>").count(), 1);
         assert_eq!(email.subject, "High number of app unassignments");
         assert!(
             email
@@ -174,8 +287,10 @@ mod tests {
                 cause: cause.clone(),
                 exceeded: vec![cause],
             },
+            &Impact::default(),
             "http://h",
         );
+        assert!(!email.body.contains("Affected apps"));
         assert!(email.body.contains("paused by the org-level safeguard"));
         assert!(email.body.contains("limit 10 % of the org's users"));
         assert!(email.body.contains(

@@ -5,16 +5,30 @@
 //!
 //! The commands are sent one by one on lettre's connection, rather than through its transport,
 //! because only then is it known which command a refusal answered.
+//!
+//! The connection is secured as the URL says ([`SmtpSecurity`]) with rustls, trusting the
+//! system's roots and the `--smtp-ca-file`, and signs in (AUTH PLAIN or LOGIN) only once it is
+//! encrypted: a password is never sent over a plain connection.
+//! A refused sign-in, like a refused certificate, says nothing about the recipient: it is
+//! retried, and shows in the outbox's last error.
 
 pub use crate::config::SmtpUrl;
+use crate::config::{SmtpCa, SmtpSecurity};
 use lettre::Address;
-use lettre::message::header::ContentType;
-use lettre::message::{Mailbox, Message};
-use lettre::transport::smtp::client::AsyncSmtpConnection;
+use lettre::message::{Mailbox, Message, MultiPart};
+use lettre::transport::smtp::authentication::{Credentials, Mechanism};
+use lettre::transport::smtp::client::{AsyncSmtpConnection, Certificate, TlsParameters};
 use lettre::transport::smtp::commands::{Data, Mail, Rcpt};
 use lettre::transport::smtp::extension::ClientId;
 use std::str::FromStr;
 use std::time::Duration;
+
+/// Where to send, and whom to trust beside the system's roots.
+#[derive(Clone, Copy, Debug)]
+pub struct Server<'a> {
+    pub url: &'a SmtpUrl,
+    pub ca: Option<&'a SmtpCa>,
+}
 
 /// How one attempt ended.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -29,10 +43,11 @@ pub enum Sent {
     Undeliverable(String),
 }
 
-/// Sends `subject` and `body` as plain text from `from` to `to`. Never fails: every way it can
-/// go wrong is an outcome. Gives up after `timeout` for the whole exchange.
+/// Sends `subject` and `body` from `from` to `to`, as plain text and as the same text in HTML
+/// ([`super::message::html`]). Never fails: every way it can go wrong is an outcome. Gives up
+/// after `timeout` for the whole exchange.
 pub async fn send(
-    server: &SmtpUrl,
+    server: Server<'_>,
     from: &Mailbox,
     to: &str,
     subject: &str,
@@ -47,8 +62,10 @@ pub async fn send(
         .from(from.clone())
         .to(Mailbox::new(None, recipient.clone()))
         .subject(subject)
-        .header(ContentType::TEXT_PLAIN)
-        .body(body.to_owned());
+        .multipart(MultiPart::alternative_plain_html(
+            body.to_owned(),
+            super::message::html(subject, body),
+        ));
     let message = match message {
         Ok(message) => message.formatted(),
         Err(e) => return Sent::Undeliverable(format!("the message cannot be built: {e}")),
@@ -56,24 +73,76 @@ pub async fn send(
     match tokio::time::timeout(timeout, exchange(server, &from.email, &recipient, &message)).await {
         Ok(sent) => sent,
         Err(_) => Sent::Deferred(format!(
-            "{server} did not complete the exchange within {} s",
+            "{} did not complete the exchange within {} s",
+            server.url,
             timeout.as_secs_f32()
         )),
     }
 }
 
-async fn exchange(server: &SmtpUrl, from: &Address, to: &Address, message: &[u8]) -> Sent {
-    let stream = match tokio::net::TcpStream::connect((server.host.as_str(), server.port)).await {
-        Ok(stream) => stream,
-        Err(e) => return Sent::Deferred(format!("cannot connect to {server}: {e}")),
+/// TLS towards the server's host name, trusting the system's roots and the CA file.
+fn tls_parameters(server: Server<'_>) -> Result<TlsParameters, String> {
+    let mut builder = TlsParameters::builder(server.url.host.clone());
+    if let Some(ca) = server.ca {
+        let certificate = Certificate::from_pem(&ca.pem)
+            .map_err(|e| format!("the CA file {} cannot be read: {e}", ca.path.display()))?;
+        builder = builder.add_root_certificate(certificate);
+    }
+    builder
+        .build_rustls()
+        .map_err(|e| format!("TLS cannot be set up: {e}"))
+}
+
+async fn exchange(server: Server<'_>, from: &Address, to: &Address, message: &[u8]) -> Sent {
+    let url = server.url;
+    let tls = match tls_parameters(server) {
+        Ok(tls) => tls,
+        Err(e) => return Sent::Deferred(e),
     };
-    let mut conn =
-        match AsyncSmtpConnection::connect_with_transport(Box::new(stream), &ClientId::default())
+    let hello = ClientId::default();
+    let implicit = (url.security == SmtpSecurity::Tls).then(|| tls.clone());
+    let mut conn = match AsyncSmtpConnection::connect_tokio1(
+        (url.host.as_str(), url.port),
+        None,
+        &hello,
+        implicit,
+        None,
+    )
+    .await
+    {
+        Ok(conn) => conn,
+        Err(e) => return Sent::Deferred(format!("cannot connect to {url}: {e}")),
+    };
+    if url.security != SmtpSecurity::Tls {
+        if conn.can_starttls() {
+            if let Err(e) = conn.starttls(tls, &hello).await {
+                conn.abort().await;
+                return Sent::Deferred(format!("STARTTLS with {url} failed: {e}"));
+            }
+        } else if url.security == SmtpSecurity::StartTlsRequired {
+            conn.abort().await;
+            return Sent::Deferred(format!(
+                "{url} does not offer STARTTLS, and the URL requires it (tls=required); nothing was sent"
+            ));
+        }
+    }
+    if let Some(login) = &url.login {
+        // A password never crosses the network in the clear.
+        if !conn.is_encrypted() {
+            conn.abort().await;
+            return Sent::Deferred(format!(
+                "{url} does not offer STARTTLS: the password is not sent over a plain connection; nothing was sent"
+            ));
+        }
+        let credentials = Credentials::new(login.user.clone(), login.password.clone());
+        if let Err(e) = conn
+            .auth(&[Mechanism::Plain, Mechanism::Login], &credentials)
             .await
         {
-            Ok(conn) => conn,
-            Err(e) => return Sent::Deferred(format!("{server} did not greet: {e}")),
-        };
+            conn.abort().await;
+            return Sent::Deferred(format!("{url} refused the sign-in of {}: {e}", login.user));
+        }
+    }
     if let Err(e) = conn
         .command(Mail::new(Some(from.clone()), Vec::new()))
         .await
@@ -111,37 +180,4 @@ async fn exchange(server: &SmtpUrl, from: &Address, to: &Address, message: &[u8]
         reply.code(),
         reply.message().collect::<Vec<_>>().join(" ")
     ))
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn smtp_urls_name_a_host_and_a_port() {
-        assert_eq!(
-            "smtp://127.0.0.1:2525".parse::<SmtpUrl>(),
-            Ok(SmtpUrl::new("127.0.0.1", 2525))
-        );
-        assert_eq!(
-            "SMTP://mail.internal/".parse::<SmtpUrl>(),
-            Ok(SmtpUrl::new("mail.internal", 25))
-        );
-        assert_eq!(
-            "smtp://[::1]:25".parse::<SmtpUrl>(),
-            Ok(SmtpUrl::new("::1", 25))
-        );
-        assert_eq!(SmtpUrl::new("::1", 25).to_string(), "smtp://[::1]:25");
-        for bad in [
-            "smtps://mail:465",
-            "mail:25",
-            "smtp://:25",
-            "smtp://mail:0",
-            "smtp://mail:x",
-            "smtp://user:pw@mail:25",
-            "smtp://mail:25/path",
-        ] {
-            assert!(bad.parse::<SmtpUrl>().is_err(), "{bad}");
-        }
-    }
 }

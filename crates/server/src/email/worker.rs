@@ -146,6 +146,10 @@ async fn round(
                 Outcome::OnBounceList
             } else {
                 let retry = &config.email_retry;
+                let server = smtp::Server {
+                    url: server,
+                    ca: config.smtp_ca.as_ref(),
+                };
                 let sent = smtp::send(
                     server,
                     &config.mail_from,

@@ -23,30 +23,71 @@ pub struct Received {
 impl Received {
     pub fn header(&self, name: &str) -> Option<String> {
         let (headers, _) = self.data.split_once("\r\n\r\n")?;
-        headers.split("\r\n").find_map(|line| {
-            let (key, value) = line.split_once(':')?;
-            key.eq_ignore_ascii_case(name)
-                .then(|| value.trim().to_owned())
-        })
+        header_of(headers, name)
     }
 
-    /// The body as text, its quoted-printable transfer encoding undone (what a mail client
-    /// shows).
+    /// The plain-text part, its transfer encoding undone (what a mail client shows).
     pub fn text(&self) -> String {
-        let body = self
-            .data
-            .split_once("\r\n\r\n")
-            .map_or("", |(_, body)| body);
-        let quoted = self
-            .header("Content-Transfer-Encoding")
-            .is_some_and(|e| e.eq_ignore_ascii_case("quoted-printable"));
-        let text = if quoted {
-            decode_quoted_printable(body)
-        } else {
-            body.to_owned()
-        };
-        text.replace("\r\n", "\n")
+        self.part("text/plain")
+            .unwrap_or_else(|| panic!("no text/plain part in {}", self.data))
     }
+
+    /// The HTML part, its transfer encoding undone.
+    pub fn html(&self) -> Option<String> {
+        self.part("text/html")
+    }
+
+    /// The part of this media type: the message itself when it is not multipart, else the
+    /// part of `multipart/alternative` that has it.
+    fn part(&self, media_type: &str) -> Option<String> {
+        let content_type = self.header("Content-Type").unwrap_or_default();
+        let Some(boundary) = content_type
+            .split(';')
+            .find_map(|p| p.trim().strip_prefix("boundary="))
+            .map(|b| b.trim_matches('"').to_owned())
+        else {
+            let (headers, body) = self.data.split_once("\r\n\r\n")?;
+            return (content_type.is_empty() || content_type.starts_with(media_type))
+                .then(|| decode(headers, body));
+        };
+        self.data
+            .split(&format!("--{boundary}"))
+            .filter_map(|part| part.trim_start_matches("\r\n").split_once("\r\n\r\n"))
+            .find(|(headers, _)| {
+                header_of(headers, "Content-Type").is_some_and(|t| t.starts_with(media_type))
+            })
+            // The line break before a boundary belongs to the boundary.
+            .map(|(headers, body)| decode(headers, body.strip_suffix("\r\n").unwrap_or(body)))
+    }
+}
+
+/// A header's value, its folded lines joined.
+fn header_of(headers: &str, name: &str) -> Option<String> {
+    let unfolded = headers.replace("\r\n ", " ").replace("\r\n\t", " ");
+    unfolded.split("\r\n").find_map(|line| {
+        let (key, value) = line.split_once(':')?;
+        key.trim()
+            .eq_ignore_ascii_case(name)
+            .then(|| value.trim().to_owned())
+    })
+}
+
+/// A body as text, its `Content-Transfer-Encoding` (quoted-printable or base64) undone.
+fn decode(headers: &str, body: &str) -> String {
+    let encoding = header_of(headers, "Content-Transfer-Encoding").unwrap_or_default();
+    let text = if encoding.eq_ignore_ascii_case("quoted-printable") {
+        decode_quoted_printable(body)
+    } else if encoding.eq_ignore_ascii_case("base64") {
+        use base64::Engine;
+        let joined: String = body.split_whitespace().collect();
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(joined)
+            .unwrap_or_default();
+        String::from_utf8_lossy(&bytes).into_owned()
+    } else {
+        body.to_owned()
+    };
+    text.replace("\r\n", "\n")
 }
 
 fn decode_quoted_printable(text: &str) -> String {
