@@ -6,6 +6,7 @@
 #![allow(clippy::unwrap_used)]
 
 pub mod smtp;
+pub mod smtp_tls;
 
 use axum::Router;
 use axum::body::{Body, Bytes};

@@ -116,7 +116,7 @@ async fn exchange(server: Server<'_>, from: &Address, to: &Address, message: &[u
     if url.security != SmtpSecurity::Tls {
         if conn.can_starttls() {
             if let Err(e) = conn.starttls(tls, &hello).await {
-                conn.abort().await;
+                // No QUIT: a failed handshake leaves no stream to say it on.
                 return Sent::Deferred(format!("STARTTLS with {url} failed: {e}"));
             }
         } else if url.security == SmtpSecurity::StartTlsRequired {
