@@ -25,6 +25,10 @@ use axum::Json;
 use serde_json::Value;
 use std::sync::OnceLock;
 
+/// The methods that change something: the guard refuses them to read-only administrators, and
+/// with the session cookie they need the console's header.
+const CHANGES: [&str; 4] = ["post", "put", "patch", "delete"];
+
 /// The document of every API route, built once from the same router the server serves.
 pub fn document() -> &'static Value {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();

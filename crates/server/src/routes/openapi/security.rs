@@ -4,8 +4,7 @@
 
 use serde_json::{Value, json};
 
-const CHANGES: [&str; 4] = ["post", "put", "patch", "delete"];
-
+use super::CHANGES;
 pub fn add(document: &mut Value) {
     let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
         return;
