@@ -29,6 +29,20 @@ use std::sync::OnceLock;
 /// with the session cookie they need the console's header.
 const CHANGES: [&str; 4] = ["post", "put", "patch", "delete"];
 
+/// Every operation of `document`, with its method (`get`, `post`, ...).
+fn operations(
+    document: &mut Value,
+) -> impl Iterator<Item = (&str, &mut serde_json::Map<String, Value>)> {
+    document
+        .get_mut("paths")
+        .and_then(Value::as_object_mut)
+        .into_iter()
+        .flat_map(|paths| paths.values_mut())
+        .filter_map(Value::as_object_mut)
+        .flat_map(|item| item.iter_mut())
+        .filter_map(|(method, operation)| Some((method.as_str(), operation.as_object_mut()?)))
+}
+
 /// The document of every API route, built once from the same router the server serves.
 pub fn document() -> &'static Value {
     static DOCUMENT: OnceLock<Value> = OnceLock::new();

@@ -183,38 +183,30 @@ fn apply(document: &mut Value) -> Vec<String> {
 /// Query and path parameters, on every operation that has them.
 fn parameters(document: &mut Value) -> Vec<String> {
     let mut found = std::collections::BTreeSet::new();
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return vec!["/paths".to_owned()];
-    };
-    for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else {
+    for (_, operation) in super::operations(document) {
+        let Some(parameters) = operation
+            .get_mut("parameters")
+            .and_then(Value::as_array_mut)
+        else {
             continue;
         };
-        for operation in item.values_mut() {
-            let Some(parameters) = operation
-                .get_mut("parameters")
-                .and_then(Value::as_array_mut)
-            else {
-                continue;
+        for parameter in parameters {
+            let name = parameter["name"].as_str().unwrap_or_default().to_owned();
+            let place = parameter["in"].as_str().unwrap_or_default().to_owned();
+            let extra = match (place.as_str(), name.as_str()) {
+                // Ids are opaque, never empty.
+                ("path", _) => json!({"minLength": 1}),
+                ("query", "limit") => json!({"minimum": 1, "maximum": MAX_PAGE_SIZE}),
+                // What `Link` headers carry: `c` and a position in base 36.
+                ("query", "after") => json!({"pattern": "^c[0-9A-Za-z]{1,12}$"}),
+                ("query", "since" | "until") => json!({"format": "date-time"}),
+                ("query", "filter") => json!({"format": SYSTEM_LOG_FILTER_FORMAT}),
+                ("query", "format") => json!({"enum": ["csv", "json"]}),
+                _ => continue,
             };
-            for parameter in parameters {
-                let name = parameter["name"].as_str().unwrap_or_default().to_owned();
-                let place = parameter["in"].as_str().unwrap_or_default().to_owned();
-                let extra = match (place.as_str(), name.as_str()) {
-                    // Ids are opaque, never empty.
-                    ("path", _) => json!({"minLength": 1}),
-                    ("query", "limit") => json!({"minimum": 1, "maximum": MAX_PAGE_SIZE}),
-                    // What `Link` headers carry: `c` and a position in base 36.
-                    ("query", "after") => json!({"pattern": "^c[0-9A-Za-z]{1,12}$"}),
-                    ("query", "since" | "until") => json!({"format": "date-time"}),
-                    ("query", "filter") => json!({"format": SYSTEM_LOG_FILTER_FORMAT}),
-                    ("query", "format") => json!({"enum": ["csv", "json"]}),
-                    _ => continue,
-                };
-                found.insert(name);
-                if let Some(schema) = parameter.get_mut("schema") {
-                    merge_into(schema, extra);
-                }
+            found.insert(name);
+            if let Some(schema) = parameter.get_mut("schema") {
+                merge_into(schema, extra);
             }
         }
     }

@@ -9,30 +9,19 @@
 //!
 //! A status an operation documents itself keeps its own description.
 
+use super::{CHANGES, operations};
 use serde_json::{Map, Value, json};
 
-use super::CHANGES;
 pub fn add(document: &mut Value) {
-    let Some(paths) = document.get_mut("paths").and_then(Value::as_object_mut) else {
-        return;
-    };
-    for item in paths.values_mut() {
-        let Some(item) = item.as_object_mut() else {
-            continue;
-        };
-        for (method, operation) in item.iter_mut() {
-            let Some(operation) = operation.as_object_mut() else {
-                continue;
-            };
-            for (status, description) in common(method, operation) {
-                let responses = operation
-                    .entry("responses")
-                    .or_insert_with(|| Value::Object(Map::new()));
-                if let Some(responses) = responses.as_object_mut() {
-                    responses
-                        .entry(status)
-                        .or_insert_with(|| problem(description));
-                }
+    for (method, operation) in operations(document) {
+        for (status, description) in common(method, operation) {
+            let responses = operation
+                .entry("responses")
+                .or_insert_with(|| Value::Object(Map::new()));
+            if let Some(responses) = responses.as_object_mut() {
+                responses
+                    .entry(status)
+                    .or_insert_with(|| problem(description));
             }
         }
     }
