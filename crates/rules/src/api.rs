@@ -10,6 +10,7 @@ pub mod imports;
 pub mod logs;
 pub mod problem;
 pub mod safeguards;
+pub mod webhooks;
 
 pub use admins::{
     AdminView, ApiTokenView, BACKGROUND_HEADER, CONSOLE_HEADER, CreatedApiToken, Me, NewAdmin,
@@ -26,6 +27,10 @@ pub use imports::{
 pub use logs::{LogActor, LogEvent, LogOutcome, LogTarget};
 pub use problem::Problem;
 pub use safeguards::{SafeguardsUpdate, SafeguardsView};
+pub use webhooks::{
+    CreatedWebhook, NewWebhook, RotatedSecret, WebhookAttempt, WebhookDelivery,
+    WebhookDeliveryStatus, WebhookFormat, WebhookPatch, WebhookView,
+};
 
 /// The base path of every route.
 pub const BASE_PATH: &str = "/api/v1";
