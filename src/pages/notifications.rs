@@ -58,7 +58,7 @@ fn MessageTable(
                                 <td>{m.recipient.clone()}</td>
                                 <td>
                                     <details>
-                                        <summary>{m.subject.clone()}" – "<a href=format!("/imports/{}", m.import_id)>{m.app_name.clone()}</a></summary>
+                                        <summary>{m.subject.clone()}{m.import_id.clone().map(|id| view! { " – "<a href=format!("/imports/{id}")>{m.app_name.clone().unwrap_or_default()}</a> })}</summary>
                                         <pre class="mail-body">{m.body.clone()}</pre>
                                     </details>
                                     {m.last_error.clone().map(|e| view! { <p class="field-error">{e}</p> })}

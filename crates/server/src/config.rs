@@ -9,11 +9,13 @@ mod email_retry;
 mod smtp_ca;
 mod smtp_url;
 mod throttle_policy;
+mod webhook_policy;
 
 pub use email_retry::RetryPolicy;
 pub use smtp_ca::SmtpCa;
 pub use smtp_url::{SmtpLogin, SmtpSecurity, SmtpUrl};
 pub use throttle_policy::ThrottlePolicy;
+pub use webhook_policy::WebhookPolicy;
 
 use crate::limits::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_ROWS, SnapshotLimits, snapshot_limits,
@@ -55,6 +57,8 @@ pub struct Config {
     pub public_url: String,
     /// Retries of email the SMTP server cannot take now.
     pub email_retry: RetryPolicy,
+    /// How webhook deliveries are sent and retried.
+    pub webhooks: WebhookPolicy,
 }
 
 impl Default for Config {
@@ -72,6 +76,7 @@ impl Default for Config {
             notify: Vec::new(),
             public_url: "http://127.0.0.1:8080".to_owned(),
             email_retry: RetryPolicy::default(),
+            webhooks: WebhookPolicy::default(),
         }
     }
 }

@@ -29,7 +29,10 @@ pub use crate::config::{RetryPolicy, SmtpUrl};
 use crate::config::Config;
 use crate::ids::new_id;
 use crate::storage::{Db, ImportRow, NewMessage, StorageError};
-use safeguard_rules::api::email::{CATEGORY_APP_LEVEL_ROADBLOCK, CATEGORY_ORG_LEVEL_ROADBLOCK};
+use safeguard_rules::api::WebhookView;
+use safeguard_rules::api::email::{
+    CATEGORY_APP_LEVEL_ROADBLOCK, CATEGORY_ORG_LEVEL_ROADBLOCK, CATEGORY_WEBHOOK_DISABLED,
+};
 use safeguard_rules::evaluator::{Roadblock, Scope};
 use std::sync::Arc;
 use tokio::sync::Notify;
@@ -83,8 +86,8 @@ impl Notifier {
             db.queue_message(
                 &NewMessage {
                     id: &new_id("eml"),
-                    import_id: &import.id,
-                    app_name: &import.app_name,
+                    import_id: Some(&import.id),
+                    app_name: Some(&import.app_name),
                     category,
                     recipient,
                     subject: &email.subject,
@@ -97,6 +100,42 @@ impl Notifier {
             self.wake.notify_one();
         }
         Ok(recipients.len())
+    }
+
+    /// Queues the email that tells the roadblock's recipients (the webhooks they rely on carry
+    /// roadblocks) that the server turned a hook off, inside the caller's transaction.
+    pub fn queue_webhook_disabled(
+        &self,
+        db: &Db<'_>,
+        hook: &WebhookView,
+        reason: &str,
+        at: &str,
+    ) -> Result<usize, StorageError> {
+        let recipients = recipients::for_roadblock(db, &self.notify)?;
+        let email = message::webhook_disabled(&hook.name, &hook.url, reason, &self.public_url);
+        for recipient in &recipients {
+            db.queue_message(
+                &NewMessage {
+                    id: &new_id("eml"),
+                    import_id: None,
+                    app_name: None,
+                    category: CATEGORY_WEBHOOK_DISABLED,
+                    recipient,
+                    subject: &email.subject,
+                    body: &email.body,
+                },
+                at,
+            )?;
+        }
+        if !recipients.is_empty() {
+            self.wake.notify_one();
+        }
+        Ok(recipients.len())
+    }
+
+    /// The console's address, for links.
+    pub fn public_url(&self) -> &str {
+        &self.public_url
     }
 }
 

@@ -4,6 +4,7 @@
 //! it records, so the log never tells of a change that did not happen.
 
 pub mod access;
+pub mod webhooks;
 
 use crate::actor::Actor;
 use crate::ids::new_uuid;
@@ -398,14 +399,15 @@ pub fn email_delivery(
         severity,
         text,
         &Actor::system(),
-        vec![
-            target(
-                &message.import_id,
-                "Import",
-                &format!("Import from {}", message.app_name),
-            ),
-            target(to, "EmailAddress", to),
-        ],
+        message
+            .import_id
+            .iter()
+            .map(|id| {
+                let app = message.app_name.as_deref().unwrap_or_default();
+                target(id, "Import", &format!("Import from {app}"))
+            })
+            .chain([target(to, "EmailAddress", to)])
+            .collect(),
         outcome,
         debug,
         at,

@@ -33,6 +33,7 @@ pub mod security_headers;
 pub mod sources;
 pub mod state;
 pub mod storage;
+pub mod webhooks;
 
 pub use config::Config;
 pub use state::AppState;
@@ -52,6 +53,10 @@ use std::sync::Arc;
 use tokio::sync::Notify;
 use tower_http::trace::TraceLayer;
 
+/// The running webhook worker, held by the router like the email worker.
+#[derive(Clone)]
+struct WebhookWorker(#[allow(dead_code)] Option<email::worker::Running>);
+
 /// The whole server: the API, `/api/v1/openapi.json`, problem answers for unknown `/api` paths
 /// and wrong methods, and the console for every other path; every answer with the headers of
 /// [`security_headers`].
@@ -68,6 +73,12 @@ pub fn app(state: AppState) -> Router {
         clock: state.pipeline.clock().clone(),
     };
     let worker = email::worker::start(outbox, state.config.clone(), wake);
+    let deliveries = webhooks::worker::Deliveries {
+        store: state.pipeline.store.clone(),
+        clock: state.pipeline.clock().clone(),
+        notifier: state.pipeline.notifier().cloned(),
+    };
+    let webhook_worker = webhooks::worker::start(deliveries, state.config.clone());
     let (api, _document) = routes::api_router().split_for_parts();
     let limit = state.config.max_body_bytes;
     api.merge(routes::console::fallback(&state.config.console_dir))
@@ -78,6 +89,7 @@ pub fn app(state: AppState) -> Router {
         ))
         .layer(Extension(BodyLimit(limit)))
         .layer(Extension(worker))
+        .layer(Extension(WebhookWorker(webhook_worker)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(security_headers::add))
         .layer(TraceLayer::new_for_http())

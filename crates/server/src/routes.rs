@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod roadblock;
 pub mod safeguards;
 pub mod sessions;
+pub mod webhooks;
 
 use crate::state::AppState;
 use utoipa::OpenApi;
@@ -40,6 +41,7 @@ use utoipa_axum::routes;
         (name = "sign-in", description = "Console sessions and who is signed in"),
         (name = "administrators", description = "Administrators and their API tokens"),
         (name = "email", description = "Roadblock notification email: the outbox and the bounce list"),
+        (name = "webhooks", description = "System Log events sent to a URL as they happen, signed (Standard Webhooks) or as a chat message"),
         (name = "meta", description = "This document"),
     ),
     modifiers(&Credentials)
@@ -113,5 +115,14 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(email::list_outbox))
         .routes(routes!(email::list_bounces))
         .routes(routes!(email::remove_bounces))
+        .routes(routes!(webhooks::list_webhooks, webhooks::create_webhook))
+        .routes(routes!(
+            webhooks::get_webhook,
+            webhooks::patch_webhook,
+            webhooks::delete_webhook
+        ))
+        .routes(routes!(webhooks::rotate_secret))
+        .routes(routes!(webhooks::test_webhook))
+        .routes(routes!(webhooks::list_deliveries))
         .routes(routes!(openapi::openapi_json))
 }

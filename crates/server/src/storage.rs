@@ -25,6 +25,7 @@ mod schema;
 mod settings;
 mod system_log;
 mod users;
+mod webhooks;
 
 pub use admins::{StoredAdmin, fold_email};
 pub use imports::{ImportFilter, ImportRow, NewImport};
@@ -33,11 +34,15 @@ pub use outbox::NewMessage;
 pub use plans::{ChangeFilter, StoredChange};
 pub use system_log::EventQuery;
 pub use users::Org;
+pub use webhooks::{
+    DueDelivery, NewWebhookRow, StoredWebhook, WebhookChange, delivery_id as webhooks_delivery_id,
+};
 
 use org_cache::{ForgetUnlessCommitted, OrgCache};
 use rusqlite::{Connection, OpenFlags, TransactionBehavior};
+use std::cell::Cell;
 use std::path::{Path, PathBuf};
-use std::sync::{Mutex, MutexGuard};
+use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::Duration;
 
 /// What storage can fail with. Callers treat every variant as an internal error: the details go
@@ -75,12 +80,16 @@ pub struct Db<'c> {
     conn: &'c Connection,
     /// The writer's loaded org; `None` on read-only connections.
     org_cache: Option<&'c OrgCache>,
+    /// Set when the transaction queued a webhook delivery, so the commit wakes the worker.
+    queued_deliveries: Option<&'c Cell<bool>>,
 }
 
 /// The writer connection and what is kept beside it between transactions.
 struct WriterState {
     conn: Connection,
     org: OrgCache,
+    /// Notified after a commit that queued webhook deliveries.
+    deliveries_queued: Arc<tokio::sync::Notify>,
 }
 
 /// Exclusive use of the writer connection. Hold it across several transactions when what
@@ -102,6 +111,7 @@ impl Store {
             writer: Mutex::new(WriterState {
                 conn: writer,
                 org: OrgCache::default(),
+                deliveries_queued: Arc::new(tokio::sync::Notify::new()),
             }),
             readers: Mutex::new(Vec::new()),
         })
@@ -113,6 +123,11 @@ impl Store {
         // is dropped on unwind), so the connection is still sound.
         let state = self.writer.lock().unwrap_or_else(|p| p.into_inner());
         Writer { state }
+    }
+
+    /// What the webhook worker waits on: notified after every commit that queued a delivery.
+    pub fn deliveries_queued(&self) -> Arc<tokio::sync::Notify> {
+        self.writer().state.deliveries_queued.clone()
     }
 
     /// Runs `f` on a read-only connection.
@@ -131,6 +146,7 @@ impl Store {
         let result = f(&Db {
             conn: &conn,
             org_cache: None,
+            queued_deliveries: None,
         });
         let ended = conn.execute_batch("COMMIT");
         if ended.is_ok() {
@@ -180,12 +196,17 @@ impl Writer<'_> {
             .transaction_with_behavior(TransactionBehavior::Immediate)
             .map_err(StorageError::from)?;
         let kept = ForgetUnlessCommitted::new(&state.org);
+        let queued = Cell::new(false);
         let value = f(&Db {
             conn: &tx,
             org_cache: Some(&state.org),
+            queued_deliveries: Some(&queued),
         })?;
         tx.commit().map_err(StorageError::from)?;
         kept.committed();
+        if queued.get() {
+            state.deliveries_queued.notify_one();
+        }
         Ok(value)
     }
 }

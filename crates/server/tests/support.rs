@@ -7,6 +7,7 @@
 
 pub mod smtp;
 pub mod smtp_tls;
+pub mod webhook_receiver;
 
 use axum::Router;
 use axum::body::{Body, Bytes};

@@ -12,6 +12,10 @@ pub const CATEGORY_APP_LEVEL_ROADBLOCK: &str = "email.bulkAppUnassignmentAppLeve
 /// `debugContext.debugData.category` of a delivery event for an org-level roadblock.
 pub const CATEGORY_ORG_LEVEL_ROADBLOCK: &str = "email.bulkAppUnassignmentOrgLevelRoadblock";
 
+/// `debugContext.debugData.category` of a delivery event for the email that tells of a webhook
+/// the server turned off.
+pub const CATEGORY_WEBHOOK_DISABLED: &str = "email.webhookDisabled";
+
 /// Where one message (one recipient) stands.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -59,10 +63,15 @@ impl DeliveryStatus {
 #[serde(rename_all = "camelCase")]
 pub struct OutboxMessage {
     pub id: String,
-    /// The import whose roadblock the message tells of.
-    pub import_id: String,
-    pub app_name: String,
-    /// `email.bulkAppUnassignmentAppLevelRoadblock` or `email.bulkAppUnassignmentOrgLevelRoadblock`.
+    /// The import whose roadblock the message tells of; none for email about something else
+    /// (a webhook turned off).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub import_id: Option<String>,
+    /// The app of that import.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_name: Option<String>,
+    /// `email.bulkAppUnassignmentAppLevelRoadblock`, `email.bulkAppUnassignmentOrgLevelRoadblock`
+    /// or `email.webhookDisabled`.
     pub category: String,
     pub recipient: String,
     pub subject: String,

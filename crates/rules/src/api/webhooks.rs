@@ -290,7 +290,9 @@ fn check_url(url: &str, errors: &mut Vec<FieldError>) {
 /// to every administrator; the signature is what proves a delivery), no spaces.
 pub fn check_webhook_url(url: &str) -> Result<(), String> {
     if url.chars().count() > MAX_WEBHOOK_URL_CHARS {
-        return Err(format!("must be at most {MAX_WEBHOOK_URL_CHARS} characters"));
+        return Err(format!(
+            "must be at most {MAX_WEBHOOK_URL_CHARS} characters"
+        ));
     }
     let lower = url.to_ascii_lowercase();
     let Some(rest) = lower

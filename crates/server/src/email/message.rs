@@ -30,12 +30,11 @@ pub fn roadblock(
 ) -> Email {
     let cause = &roadblock.cause;
     let mut body = String::new();
-    body.push_str(&format!(
-        "An import from {app_name} was paused by the {} safeguard: it would unassign more users \
-         than the safeguard allows. Nothing of it has been applied, and every import started \
-         until an administrator resolves it waits in a queue.\n\n",
-        level(cause.scope)
-    ));
+    body.push_str(&paused_sentence(app_name, cause.scope));
+    body.push_str(
+        " Nothing of it has been applied, and every import started until an administrator \
+         resolves it waits in a queue.\n\n",
+    );
     body.push_str(&format!("App: {app_name}\n"));
     body.push_str(&format!(
         "Safeguard: {}, limit {} % of {}\n",
@@ -73,6 +72,36 @@ pub fn roadblock(
         subject: ROADBLOCK_SUBJECT.to_owned(),
         body,
     }
+}
+
+/// A webhook the server turned off: which, why, what it means, and where to turn it back on.
+pub fn webhook_disabled(name: &str, url: &str, reason: &str, public_url: &str) -> Email {
+    let mut body = format!(
+        "Safeguard turned off the webhook \"{name}\", which sends events to {url}: {reason}.\n\n"
+    );
+    body.push_str(
+        "Events are no longer sent to it, and what it had waiting was cancelled; roadblocks \
+         are still emailed. Once the receiver works again, turn the webhook back on (and send \
+         a test) on the Webhooks page:\n",
+    );
+    body.push_str(&format!(
+        "{}/settings/webhooks\n",
+        public_url.trim_end_matches('/')
+    ));
+    Email {
+        subject: format!("Webhook turned off: {name}"),
+        body,
+    }
+}
+
+/// The roadblock's first sentence, the same in email and in chat: "An import from Workday was
+/// paused by the app-level safeguard: it would unassign more users than the safeguard allows."
+pub fn paused_sentence(app_name: &str, scope: Scope) -> String {
+    format!(
+        "An import from {app_name} was paused by the {} safeguard: it would unassign more users \
+         than the safeguard allows.",
+        level(scope)
+    )
 }
 
 fn level(scope: Scope) -> &'static str {

@@ -42,6 +42,15 @@ pub struct Running {
     _task: Arc<AbortOnDrop>,
 }
 
+impl Running {
+    /// Holds a background task that stops when the last clone is dropped.
+    pub fn from_task(task: JoinHandle<()>) -> Self {
+        Self {
+            _task: Arc::new(AbortOnDrop(task)),
+        }
+    }
+}
+
 struct AbortOnDrop(JoinHandle<()>);
 
 impl Drop for AbortOnDrop {

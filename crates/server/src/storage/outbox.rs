@@ -10,8 +10,8 @@ use safeguard_rules::api::{DeliveryStatus, OutboxMessage};
 #[derive(Clone, Debug)]
 pub struct NewMessage<'a> {
     pub id: &'a str,
-    pub import_id: &'a str,
-    pub app_name: &'a str,
+    pub import_id: Option<&'a str>,
+    pub app_name: Option<&'a str>,
     pub category: &'a str,
     pub recipient: &'a str,
     pub subject: &'a str,

@@ -6,7 +6,7 @@ use super::{Result, StorageError};
 use rusqlite::{Connection, OptionalExtension};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_ADMINS, V3_EMAIL];
+const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_ADMINS, V3_EMAIL, V4_WEBHOOKS];
 
 const V1_INITIAL: &str = r#"
 CREATE TABLE settings (
@@ -197,6 +197,89 @@ CREATE TABLE email_bounces (
     added_at TEXT NOT NULL,
     reason TEXT NOT NULL
 );
+"#;
+
+/// Webhooks, their subscriptions, deliveries and attempts; and email that is not about an
+/// import (a webhook turned off), so the outbox's import and app become optional.
+const V4_WEBHOOKS: &str = r#"
+-- The secret is kept as given out: signing needs the key itself, so unlike a token it cannot
+-- be stored as a hash. `failing_since` is the first failed attempt after the last success.
+CREATE TABLE webhooks (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    name TEXT NOT NULL,
+    url TEXT NOT NULL,
+    format TEXT NOT NULL CHECK (format IN ('standard', 'slack')),
+    event_types TEXT NOT NULL,
+    enabled INTEGER NOT NULL,
+    disabled_reason TEXT,
+    failing_since TEXT,
+    secret TEXT NOT NULL,
+    previous_secret TEXT,
+    previous_secret_expires_at TEXT,
+    created_at TEXT NOT NULL,
+    created_by TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+
+-- Which hooks hear of which event type: what the System Log consults on every event, so one
+-- indexed lookup decides whether an event is sent anywhere.
+CREATE TABLE webhook_subscriptions (
+    event_type TEXT NOT NULL,
+    hook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    PRIMARY KEY (event_type, hook_id)
+) WITHOUT ROWID;
+CREATE INDEX webhook_subscriptions_by_hook ON webhook_subscriptions (hook_id);
+
+-- One row per event per hook, written in the transaction that writes the event. `body` is the
+-- event as the System Log stores it; the worker formats and signs it at each attempt.
+CREATE TABLE webhook_deliveries (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    hook_id TEXT NOT NULL REFERENCES webhooks (id) ON DELETE CASCADE,
+    event_uuid TEXT NOT NULL,
+    event_type TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'delivered', 'failed', 'cancelled')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    response_code INTEGER,
+    created_at TEXT NOT NULL,
+    finished_at TEXT
+);
+CREATE INDEX webhook_deliveries_due ON webhook_deliveries (next_attempt_at)
+    WHERE status = 'pending';
+CREATE INDEX webhook_deliveries_by_hook ON webhook_deliveries (hook_id, seq);
+
+CREATE TABLE webhook_attempts (
+    delivery_seq INTEGER NOT NULL REFERENCES webhook_deliveries (seq) ON DELETE CASCADE,
+    n INTEGER NOT NULL,
+    at TEXT NOT NULL,
+    response_code INTEGER,
+    duration_ms INTEGER NOT NULL,
+    error TEXT,
+    PRIMARY KEY (delivery_seq, n)
+) WITHOUT ROWID;
+
+CREATE TABLE email_outbox_v4 (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    id TEXT NOT NULL UNIQUE,
+    import_id TEXT REFERENCES imports (id),
+    app_name TEXT,
+    category TEXT NOT NULL,
+    recipient TEXT NOT NULL,
+    subject TEXT NOT NULL,
+    body TEXT NOT NULL,
+    status TEXT NOT NULL CHECK (status IN ('pending', 'sent', 'outbox', 'failed', 'dropped')),
+    attempts INTEGER NOT NULL DEFAULT 0,
+    next_attempt_at TEXT,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    sent_at TEXT
+);
+INSERT INTO email_outbox_v4 SELECT * FROM email_outbox;
+DROP TABLE email_outbox;
+ALTER TABLE email_outbox_v4 RENAME TO email_outbox;
+CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE status = 'pending';
 "#;
 
 /// Brings the database to the newest schema this binary knows.

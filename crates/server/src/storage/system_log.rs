@@ -17,16 +17,15 @@ pub struct EventQuery {
 
 impl Db<'_> {
     pub fn append_event(&self, event: &LogEvent) -> Result<()> {
+        let body = serde_json::to_string(event)?;
         self.conn
             .prepare_cached(
                 "INSERT INTO log_events (uuid, published, event_type, body) VALUES (?1, ?2, ?3, ?4)",
             )?
-            .execute(params![
-                event.uuid,
-                event.published,
-                event.event_type,
-                serde_json::to_string(event)?
-            ])?;
+            .execute(params![event.uuid, event.published, event.event_type, body])?;
+        // In the same transaction, so an event is sent to every hook that wants it or, if the
+        // change rolls back, to none.
+        self.queue_deliveries(event, &body)?;
         Ok(())
     }
 

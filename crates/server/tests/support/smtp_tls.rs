@@ -29,7 +29,7 @@ pub struct TlsSmtpServer {
     _child: Child,
 }
 
-fn python() -> PathBuf {
+pub fn python() -> PathBuf {
     let tools = std::env::var_os("SAFEGUARD_TOOLS_DIR").map_or_else(
         || {
             PathBuf::from(std::env::var_os("HOME").unwrap_or_default())
