@@ -6,39 +6,9 @@
 mod support;
 
 use serde_json::{Value, json};
-use std::process::Stdio;
 use std::time::{Duration, Instant};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command};
 
 const USERS: usize = 200_000;
-
-async fn start(db: &std::path::Path) -> (Child, String) {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_safeguard"))
-        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
-        .arg(db)
-        .args(["--console-dir", "/nonexistent-console"])
-        .env("RUST_LOG", "warn")
-        .env("SAFEGUARD_ADMIN_TOKEN", support::ADMIN_TOKEN)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::inherit())
-        .kill_on_drop(true)
-        .spawn()
-        .expect("the safeguard binary starts");
-    let stdout = child.stdout.take().expect("stdout is piped");
-    let mut lines = BufReader::new(stdout).lines();
-    let url = tokio::time::timeout(Duration::from_secs(30), async {
-        while let Some(line) = lines.next_line().await.expect("stdout reads") {
-            if let Some(url) = line.strip_prefix("Safeguard listening on ") {
-                return url.to_owned();
-            }
-        }
-        panic!("the server exited without printing its address")
-    })
-    .await
-    .expect("the server prints its address within 30 s");
-    (child, url)
-}
 
 async fn wait_until_settled(client: &reqwest::Client, url: &str, import: &str) -> Value {
     let deadline = Instant::now() + Duration::from_secs(60);
@@ -67,7 +37,7 @@ async fn a_killed_apply_is_all_or_nothing_after_restart() {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("crash.db");
     let client = support::client();
-    let (mut server, url) = start(&db).await;
+    let (mut server, url) = support::start_binary(&db).await;
 
     let app: Value = client
         .post(format!("{url}/api/v1/apps"))
@@ -135,7 +105,7 @@ async fn a_killed_apply_is_all_or_nothing_after_restart() {
     assert_eq!(removal["status"], "running");
     let removal_id = removal["id"].as_str().unwrap().to_owned();
 
-    let (_server, url) = start(&db).await;
+    let (_server, url) = support::start_binary(&db).await;
     let after = wait_until_settled(&client, &url, &removal_id).await;
     let app: Value = client
         .get(format!("{url}/api/v1/apps/{app_id}"))

@@ -37,6 +37,14 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/api-tokens"),
     ("post", "/api/v1/api-tokens"),
     ("delete", "/api/v1/api-tokens/{id}"),
+    ("get", "/api/v1/webhooks"),
+    ("post", "/api/v1/webhooks"),
+    ("get", "/api/v1/webhooks/{id}"),
+    ("patch", "/api/v1/webhooks/{id}"),
+    ("delete", "/api/v1/webhooks/{id}"),
+    ("post", "/api/v1/webhooks/{id}/rotate-secret"),
+    ("post", "/api/v1/webhooks/{id}/test"),
+    ("get", "/api/v1/webhooks/{id}/deliveries"),
 ];
 
 fn documented(document: &serde_json::Value) -> Vec<(String, String)> {
@@ -74,6 +82,9 @@ async fn the_document_is_openapi_3_1_and_lists_exactly_the_served_routes() {
         "ChangeRow",
         "RoadblockState",
         "OutboxMessage",
+        "WebhookView",
+        "CreatedWebhook",
+        "WebhookDelivery",
         "Bounce",
         "BounceRemoval",
         "BounceRemovalResult",

@@ -421,3 +421,33 @@ pub async fn serve(router: Router) -> String {
     });
     format!("http://{address}")
 }
+
+/// Starts the real `safeguard` binary on `db` on a free port, with [`ADMIN_TOKEN`]; answers
+/// the process (killed when dropped) and its URL.
+pub async fn start_binary(db: &std::path::Path) -> (tokio::process::Child, String) {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_safeguard"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--db"])
+        .arg(db)
+        .args(["--console-dir", "/nonexistent-console"])
+        .env("RUST_LOG", "warn")
+        .env("SAFEGUARD_ADMIN_TOKEN", ADMIN_TOKEN)
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::inherit())
+        .kill_on_drop(true)
+        .spawn()
+        .expect("the safeguard binary starts");
+    let stdout = child.stdout.take().expect("stdout is piped");
+    let mut lines = BufReader::new(stdout).lines();
+    let url = tokio::time::timeout(std::time::Duration::from_secs(30), async {
+        while let Some(line) = lines.next_line().await.expect("stdout reads") {
+            if let Some(url) = line.strip_prefix("Safeguard listening on ") {
+                return url.to_owned();
+            }
+        }
+        panic!("the server exited without printing its address")
+    })
+    .await
+    .expect("the server prints its address within 30 s");
+    (child, url)
+}

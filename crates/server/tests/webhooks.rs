@@ -472,3 +472,86 @@ async fn bad_input_is_refused_with_the_reason_and_changes_nothing() {
     assert_eq!(r.status, StatusCode::NO_CONTENT);
     assert_eq!(app.get(&path).await.status, StatusCode::NOT_FOUND);
 }
+
+/// The real binary, killed (SIGKILL) while a delivery's first attempt is waiting on the
+/// receiver, then started again on the same database: the delivery is sent once more, after
+/// the default first wait of 5 s, and delivered once.
+#[tokio::test]
+async fn a_delivery_in_flight_at_a_crash_is_delivered_once_after_the_start() {
+    let receiver = Receiver::start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("safeguard.db");
+    let client = support::client();
+    let (mut server, url) = support::start_binary(&db).await;
+    let created: Value = client
+        .post(format!("{url}/api/v1/webhooks"))
+        .json(&json!({
+            "name": "crash",
+            "url": receiver.url("crash"),
+            "eventTypes": ["system.import.safeguard.update"],
+        }))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let secret = created["secret"].as_str().unwrap();
+    let hook = created["id"].as_str().unwrap();
+    // The first attempt hangs longer than the server lives.
+    receiver.control("crash", &[secret], &[500], 30.0).await;
+    let settings: Value = client
+        .get(format!("{url}/api/v1/safeguards"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let mut change = settings.clone();
+    change["appLevel"]["percent"] = json!(35);
+    let r = client
+        .put(format!("{url}/api/v1/safeguards"))
+        .json(&change)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200, "{}", r.text().await.unwrap());
+    receiver.wait_for("crash", 1, WAIT).await;
+    server.kill().await.unwrap();
+
+    receiver.control("crash", &[secret], &[204], 0.0).await;
+    let (_server, url) = support::start_binary(&db).await;
+    let got = receiver.wait_for("crash", 2, WAIT).await;
+    assert_eq!(
+        got[0]["headers"]["webhook-id"],
+        got[1]["headers"]["webhook-id"]
+    );
+    assert_eq!(got[1]["verified"][secret], true, "{:#}", got[1]);
+    let deadline = Instant::now() + WAIT;
+    let delivery = loop {
+        let list: Value = client
+            .get(format!("{url}/api/v1/webhooks/{hook}/deliveries"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        if list[0]["status"] == "delivered" {
+            break list[0].clone();
+        }
+        assert!(Instant::now() < deadline, "{list:#}");
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    };
+    // The attempt the crash cut short is on record as counted, not as answered.
+    assert_eq!(
+        delivery["attempts"].as_array().unwrap().len(),
+        1,
+        "{delivery:#}"
+    );
+    assert_eq!(delivery["responseCode"], 204);
+    // Delivered once: nothing more arrives after the next wait would have passed.
+    tokio::time::sleep(Duration::from_secs(6)).await;
+    assert_eq!(receiver.received("crash").await.len(), 2);
+}

@@ -4,7 +4,9 @@ Schemathesis generates every other value from the document itself. These cover:
 - a CSV snapshot (`text/csv`): a header naming externalId and login, and rows of the same width;
 - logins and externalIds unique within a JSON snapshot (logins compared without regard to case);
 - app ids that name existing apps, in a new group rule;
-- the System Log filter language (the string format `system-log-filter`).
+- the System Log filter language (the string format `system-log-filter`);
+- a webhook URL: one that refuses at once (port 9 on loopback), so deliveries and tests end in
+  a moment instead of waiting on whatever host a generated URL names.
 
 Each applies only to the requests Schemathesis means to be valid; the requests it means to be
 invalid are left as generated, so the server is still held to refusing them.
@@ -76,6 +78,8 @@ def map_case(ctx, case):
                     for field in ("externalId", "login"):
                         value = str(user.get(field, "x"))
                         user[field] = value[: 256 - len(suffix)] + suffix
+    elif "/webhooks" in operation.path and "url" in case.body:
+        case.body["url"] = "http://127.0.0.1:9/hook"
     elif operation.method.upper() == "POST" and operation.path.endswith("/group-rules"):
         ids = case.body.get("appIds")
         known = existing_app_ids()

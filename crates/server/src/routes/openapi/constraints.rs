@@ -14,6 +14,9 @@ use crate::limits::{
 use safeguard_rules::api::admins::{
     MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MAX_TOKEN_NAME_CHARS, MIN_PASSWORD_CHARS,
 };
+use safeguard_rules::api::webhooks::{
+    MAX_WEBHOOK_EVENT_TYPES, MAX_WEBHOOK_NAME_CHARS, MAX_WEBHOOK_URL_CHARS, WEBHOOK_EVENT_TYPES,
+};
 use serde_json::{Value, json};
 
 /// The string format of a System Log filter (`eventType eq "system.import.roadblock"`).
@@ -153,6 +156,23 @@ fn apply(document: &mut Value) -> Vec<String> {
             "additionalProperties": {"type": "string", "maxLength": snapshot.max_attribute_value_chars},
         }),
     );
+
+    // A hook's URL: http(s), with a host and without a user name or password (said in its
+    // description; a pattern for every URL the server takes would be a URL parser).
+    let url = json!({
+        "maxLength": MAX_WEBHOOK_URL_CHARS,
+        "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://",
+    });
+    let event_types = json!({
+        "minItems": 1,
+        "maxItems": MAX_WEBHOOK_EVENT_TYPES,
+        "items": {"type": "string", "enum": WEBHOOK_EVENT_TYPES},
+    });
+    for schema in ["NewWebhook", "WebhookPatch"] {
+        field(schema, "name", id(MAX_WEBHOOK_NAME_CHARS));
+        field(schema, "url", url.clone());
+        field(schema, "eventTypes", event_types.clone());
+    }
 
     // A change of the safeguards names all three fields (the server says which is missing).
     let required = json!({"required": ["appLevel", "orgLevel", "version"]});

@@ -1,7 +1,7 @@
 //! OpenAPI links: which operation's answer gives the id another operation takes. A client reads
 //! them as "what can I do with this next"; a tool that chains requests (Schemathesis's stateful
 //! phase) follows them from a created app to its imports, and from an import to its plan,
-//! resume and cancel.
+//! resume and cancel, and from a created webhook to its test, rotation and deliveries.
 
 use serde_json::{Value, json};
 
@@ -34,6 +34,18 @@ const LINKS: &[(&str, &str, &[Link])] = &[
         "/api/v1/api-tokens#post",
         "201",
         &[("RevokeToken", "revoke_token", "id")],
+    ),
+    (
+        "/api/v1/webhooks#post",
+        "201",
+        &[
+            ("GetWebhook", "get_webhook", "id"),
+            ("ChangeWebhook", "patch_webhook", "id"),
+            ("TestWebhook", "test_webhook", "id"),
+            ("RotateSecret", "rotate_secret", "id"),
+            ("ListDeliveries", "list_deliveries", "id"),
+            ("DeleteWebhook", "delete_webhook", "id"),
+        ],
     ),
 ];
 
