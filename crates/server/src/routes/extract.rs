@@ -10,6 +10,7 @@ use axum::extract::{FromRequest, FromRequestParts, Request};
 use axum::http::{HeaderMap, header, request::Parts};
 use bytes::BytesMut;
 use http_body_util::BodyExt;
+use safeguard_rules::validation::FieldError;
 use serde::de::DeserializeOwned;
 use serde_json::error::Category;
 use std::time::Duration;
@@ -158,7 +159,7 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
             e.valid_up_to()
         )));
     }
-    serde_json::from_slice(bytes).map_err(|e| {
+    let parsed = serde_json::from_slice(bytes).map_err(|e| {
         let place = format!("at line {}, column {}", e.line(), e.column());
         match e.classify() {
             Category::Data => AppError::invalid(
@@ -173,7 +174,16 @@ pub fn parse_json<T: DeserializeOwned>(bytes: &[u8]) -> Result<T, AppError> {
                 json_reason(&e)
             )),
         }
-    })
+    })?;
+    // Every body this API takes is an object. serde would also read a struct from an array of
+    // its fields in order (`[null, null]` as a change of nothing), which no client means.
+    if bytes.iter().find(|b| !b.is_ascii_whitespace()) != Some(&b'{') {
+        return Err(AppError::invalid(
+            "The body must be a JSON object ({...}); nothing was changed.",
+            vec![FieldError::new("body", "must be a JSON object")],
+        ));
+    }
+    Ok(parsed)
 }
 
 /// Who is asking, as the actor of what they change; the guard (`routes::guard`) put the
