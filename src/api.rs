@@ -15,6 +15,9 @@ use safeguard_rules::api::{
     BounceRemovalResult, CONSOLE_HEADER, ChangeRow, CreatedApiToken, ImportView, LogEvent, Me,
     NewAdmin, NewApiToken, OutboxMessage, Problem, RoadblockState, SafeguardsView, SignIn,
 };
+use safeguard_rules::api::{
+    CreatedWebhook, NewWebhook, RotatedSecret, WebhookDelivery, WebhookPatch, WebhookView,
+};
 use safeguard_rules::validation::FieldError;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -374,4 +377,52 @@ pub async fn remove_bounces(addresses: Vec<String>) -> Result<BounceRemovalResul
         email_addresses: addresses,
     });
     decode(&body(request).await?)
+}
+
+/// Every webhook, newest first; never a secret.
+pub async fn webhooks() -> Result<Vec<WebhookView>, ApiError> {
+    decode(&body(get("/webhooks").build()).await?)
+}
+
+/// Creates a webhook; the answer holds its signing secret, which no later answer shows again.
+pub async fn create_webhook(hook: &NewWebhook) -> Result<CreatedWebhook, ApiError> {
+    decode(&body(post("/webhooks").json(hook)).await?)
+}
+
+/// Changes the fields the patch names (turning a hook on or off, say).
+pub async fn update_webhook(id: &str, patch: &WebhookPatch) -> Result<WebhookView, ApiError> {
+    let id = js_sys::encode_uri_component(id);
+    let request = request(Method::PATCH, &format!("/webhooks/{id}")).json(patch);
+    decode(&body(request).await?)
+}
+
+pub async fn delete_webhook(id: &str) -> Result<(), ApiError> {
+    let id = js_sys::encode_uri_component(id);
+    send(delete(&format!("/webhooks/{id}")).build())
+        .await
+        .map(drop)
+}
+
+/// A new signing secret, shown this once; the one it replaces still signs for a while.
+pub async fn rotate_webhook_secret(id: &str) -> Result<RotatedSecret, ApiError> {
+    let id = js_sys::encode_uri_component(id);
+    decode(&body(post(&format!("/webhooks/{id}/rotate-secret")).build()).await?)
+}
+
+/// Sends a test event now and answers how it went.
+pub async fn test_webhook(id: &str) -> Result<WebhookDelivery, ApiError> {
+    let id = js_sys::encode_uri_component(id);
+    decode(&body(post(&format!("/webhooks/{id}/test")).build()).await?)
+}
+
+/// A webhook's deliveries, newest first, each with every attempt.
+pub async fn webhook_deliveries(
+    id: &str,
+    limit: u32,
+    after: Option<&str>,
+) -> Result<Page<WebhookDelivery>, ApiError> {
+    let limit = limit.to_string();
+    let q = query(&[("limit", Some(&limit)), ("after", after)]);
+    let id = js_sys::encode_uri_component(id);
+    page(get(&format!("/webhooks/{id}/deliveries{q}"))).await
 }

@@ -8,7 +8,7 @@ use crate::pages::{
     admins::Admins, api_tokens::ApiTokens, app_detail::AppDetail, applications::Applications,
     bounce_list::BounceList, dashboard::Dashboard, import_detail::ImportDetail,
     import_monitoring::ImportMonitoring, notifications::Notifications, safeguards::Safeguards,
-    sign_in::SignIn, system_log::SystemLog,
+    sign_in::SignIn, system_log::SystemLog, webhooks::Webhooks,
 };
 use crate::roadblock_watch::RoadblockWatch;
 use crate::session::{Session, SessionState};
@@ -36,6 +36,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/logs") view={Lazy::<SystemLogPage>::new()} />
                     <Route path=path!("/settings/admins") view={Lazy::<AdminsPage>::new()} />
                     <Route path=path!("/settings/api-tokens") view={Lazy::<ApiTokensPage>::new()} />
+                    <Route path=path!("/settings/webhooks") view={Lazy::<WebhooksPage>::new()} />
                     <Route path=path!("/notifications") view={Lazy::<NotificationsPage>::new()} />
                     <Route path=path!("/notifications/bounces") view={Lazy::<BounceListPage>::new()} />
                     <Route path=path!("/*any") view=NotFound />
@@ -81,6 +82,7 @@ lazy_page! {
     ApiTokensPage => ApiTokens, api_tokens_view;
     NotificationsPage => Notifications, notifications_view;
     BounceListPage => BounceList, bounce_list_view;
+    WebhooksPage => Webhooks, webhooks_view;
 }
 
 #[component]
@@ -119,6 +121,7 @@ fn Shell() -> impl IntoView {
                             <span class="nav-group-label" id="nav-settings">"Settings:"</span>
                             <A href="/settings/admins">"Administrators"</A>
                             <A href="/settings/api-tokens">"API tokens"</A>
+                            <A href="/settings/webhooks">"Webhooks"</A>
                             <A href="/notifications/bounces">"Bounce List"</A>
                         </span>
                     </nav>

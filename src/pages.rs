@@ -12,3 +12,6 @@ pub mod notifications;
 pub mod safeguards;
 pub mod sign_in;
 pub mod system_log;
+pub mod webhook_deliveries;
+pub mod webhook_secret;
+pub mod webhooks;

@@ -119,4 +119,6 @@ pub mod reasons {
     pub const API_TOKENS: &str = "Read-only administrators can't create or revoke API tokens.";
     pub const BOUNCES: &str =
         "Read-only administrators can't remove addresses from the bounce list.";
+    pub const WEBHOOKS: &str =
+        "Read-only administrators can't create, change, test or delete webhooks.";
 }

@@ -26,6 +26,7 @@ async fn the_shell_mounts_with_its_navigation() {
         "System Log",
         "Administrators",
         "API tokens",
+        "Webhooks",
         "Notifications",
         "Bounce List",
     ] {

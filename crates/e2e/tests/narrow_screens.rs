@@ -15,7 +15,7 @@ use tokio::net::TcpListener;
 const WAIT: Duration = Duration::from_secs(20);
 
 /// Every page of the console names these in its navigation.
-const NAV_LINKS: [&str; 9] = [
+const NAV_LINKS: [&str; 10] = [
     "Dashboard",
     "Applications",
     "Import Monitoring",
@@ -24,6 +24,7 @@ const NAV_LINKS: [&str; 9] = [
     "Notifications",
     "Administrators",
     "API tokens",
+    "Webhooks",
     "Bounce List",
 ];
 
@@ -462,6 +463,30 @@ async fn every_page_fits_a_phone_screen() {
     wait_for(client, "[data-testid=revoke-confirm]").await;
     scroll_to(client, "[data-testid=tokens-table]").await;
     check_page(&browser, "api-tokens-revoke").await;
+
+    // Webhooks: a hook with a long URL, its actions, and its delivery log.
+    let (status, hook) = server
+        .post(
+            "/api/v1/webhooks",
+            &serde_json::json!({
+                "name": "Identity team channel",
+                "url": "https://hooks.example.com/services/T0123456789/B0123456789/abcdefghijklmnopqrstuvwx",
+                "eventTypes": ["system.import.roadblock", "system.import.roadblock.resume", "system.import.roadblock.cancel"],
+                "format": "slack",
+            }),
+        )
+        .await
+        .unwrap();
+    assert_eq!(status, 201, "{hook}");
+    open_by_menu(client, "Webhooks").await;
+    wait_for(client, "[data-testid=webhook-row]").await;
+    check_page(&browser, "webhooks").await;
+    click(client, "[data-testid=webhook-deliveries]")
+        .await
+        .unwrap();
+    wait_for(client, "[data-testid=delivery-log]").await;
+    scroll_to(client, "[data-testid=delivery-log]").await;
+    check_page(&browser, "webhook-deliveries").await;
 
     open_by_menu(client, "Notifications").await;
     wait_for(client, "[data-testid=outbox-row]").await;
