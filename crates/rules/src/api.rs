@@ -10,6 +10,7 @@ pub mod imports;
 pub mod logs;
 pub mod problem;
 pub mod safeguards;
+pub mod sources;
 pub mod webhooks;
 
 pub use admins::{
@@ -27,6 +28,11 @@ pub use imports::{
 pub use logs::{LogActor, LogEvent, LogOutcome, LogTarget};
 pub use problem::Problem;
 pub use safeguards::{SafeguardsUpdate, SafeguardsView};
+pub use sources::{
+    CsvFileSettings, ImportTrigger, ImportWarnings, LdapScope, LdapSettings, Schedule,
+    ScimSettings, SourceKind, SourceMapping, SourceSettings, SourceTestResult, SourceWarning,
+    UploadSettings,
+};
 pub use webhooks::{
     CreatedWebhook, NewWebhook, RotatedSecret, WebhookAttempt, WebhookDelivery,
     WebhookDeliveryStatus, WebhookFormat, WebhookPatch, WebhookView,

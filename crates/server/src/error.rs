@@ -58,6 +58,8 @@ pub enum AppError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// A system the server reads from (a directory, a SCIM service, a file) failed.
+    SourceUnreadable(String),
     Internal(Box<dyn std::error::Error + Send + Sync>),
 }
 
@@ -144,6 +146,12 @@ impl AppError {
                 Problem::new(422, "invalid", "Invalid values", detail.clone())
                     .with_errors(errors.clone())
             }
+            AppError::SourceUnreadable(detail) => Problem::new(
+                502,
+                "source-unreadable",
+                "The source could not be read",
+                detail.clone(),
+            ),
             AppError::Internal(_) => Problem::new(
                 500,
                 "internal",
@@ -239,6 +247,7 @@ impl From<SourceError> for AppError {
             SourceError::TooLarge { detail, errors } => {
                 AppError::PayloadTooLarge { detail, errors }
             }
+            SourceError::Unreadable { detail } => AppError::SourceUnreadable(detail),
         }
     }
 }

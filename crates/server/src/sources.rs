@@ -1,12 +1,17 @@
 //! Sources: where an import's snapshot comes from.
 //!
-//! A [`Source`] reads the full list of users of one source app. Today the snapshot arrives in
-//! the request body, as CSV or JSON; live directories (LDAP, SCIM) will implement the same trait
-//! and feed the same pipeline.
+//! A [`Source`] reads the full list of users of one source app: from the request body (CSV or
+//! JSON), or live, read by the server ([`ldap`], [`scim`], [`csv_file`]), feeding the same
+//! pipeline. A live read is all or nothing: any failure is [`SourceError::Unreadable`], never a
+//! shorter list of users, which would plan as users removed.
+
+pub mod csv_file;
+pub mod ldap;
+pub mod scim;
 
 use crate::storage::IndexedOrg;
 use axum::body::Bytes;
-use safeguard_rules::api::SnapshotBody;
+use safeguard_rules::api::{ImportWarnings, SnapshotBody};
 use safeguard_rules::org::App;
 use safeguard_rules::snapshot::{
     Origin, SnapshotLimits, SnapshotRejection, SnapshotUser, validate_with,
@@ -37,6 +42,12 @@ pub enum SourceError {
         detail: String,
         errors: Vec<FieldError>,
     },
+    /// A live source could not be read whole: unreachable, TLS or sign-in refused, a page that
+    /// failed midway, a timeout, a file missing or still being written. `detail` says what and
+    /// where ("LDAP ldaps://dir.example.com:636: the bind as cn=reader,... was refused: invalid
+    /// credentials"); nothing was imported.
+    #[error("{detail}")]
+    Unreadable { detail: String },
 }
 
 impl SourceError {
@@ -61,6 +72,14 @@ impl SourceError {
             },
         }
     }
+}
+
+/// What a live source read: every user in it, and the entries it could not import (an entry
+/// without the login or externalId the mapping names), which are left out, not removed.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct SourceRead {
+    pub users: Vec<SnapshotUser>,
+    pub warnings: ImportWarnings,
 }
 
 /// Reads a full snapshot of a source's users.
