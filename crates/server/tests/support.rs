@@ -5,6 +5,8 @@
 // A test harness: a failed step should panic where it happened.
 #![allow(clippy::unwrap_used)]
 
+pub mod scim_server;
+pub mod slapd;
 pub mod smtp;
 pub mod smtp_tls;
 pub mod webhook_receiver;
