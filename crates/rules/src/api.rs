@@ -29,9 +29,9 @@ pub use logs::{LogActor, LogEvent, LogOutcome, LogTarget};
 pub use problem::Problem;
 pub use safeguards::{SafeguardsUpdate, SafeguardsView};
 pub use sources::{
-    CsvFileSettings, ImportTrigger, ImportWarnings, LdapScope, LdapSettings, Schedule,
-    ScimSettings, SourceKind, SourceMapping, SourceSettings, SourceTestResult, SourceWarning,
-    UploadSettings,
+    CsvFileSettings, ImportTrigger, ImportWarnings, LdapScope, LdapSettings, ResolvedMapping,
+    Schedule, ScimSettings, SourceKind, SourceMapping, SourceSettings, SourceTestResult,
+    SourceWarning, UploadSettings,
 };
 pub use webhooks::{
     CreatedWebhook, NewWebhook, RotatedSecret, WebhookAttempt, WebhookDelivery,

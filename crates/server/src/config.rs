@@ -20,6 +20,7 @@ pub use webhook_policy::WebhookPolicy;
 use crate::limits::{
     DEFAULT_MAX_BODY_BYTES, DEFAULT_MAX_SNAPSHOT_ROWS, SnapshotLimits, snapshot_limits,
 };
+use crate::secrets::SecretKey;
 use lettre::Address;
 use lettre::message::Mailbox;
 use std::path::PathBuf;
@@ -59,7 +60,17 @@ pub struct Config {
     pub email_retry: RetryPolicy,
     /// How webhook deliveries are sent and retried.
     pub webhooks: WebhookPolicy,
+    /// Seals the secrets of sources (LDAP passwords, SCIM tokens) at rest; `None` only when no
+    /// random key could be made, and then no secret can be stored.
+    pub secret_key: Option<SecretKey>,
+    /// How long one step of reading a live source may take (connect, bind, one page).
+    pub source_timeout: Duration,
+    /// How often the schedules are looked at: the most a scheduled import starts late.
+    pub schedule_poll: Duration,
 }
+
+/// A directory or SCIM service that takes longer than this for one page is treated as down.
+pub const DEFAULT_SOURCE_TIMEOUT: Duration = Duration::from_secs(30);
 
 impl Default for Config {
     fn default() -> Self {
@@ -77,6 +88,9 @@ impl Default for Config {
             public_url: "http://127.0.0.1:8080".to_owned(),
             email_retry: RetryPolicy::default(),
             webhooks: WebhookPolicy::default(),
+            secret_key: SecretKey::random().ok(),
+            source_timeout: DEFAULT_SOURCE_TIMEOUT,
+            schedule_poll: Duration::from_secs(5),
         }
     }
 }

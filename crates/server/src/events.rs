@@ -4,6 +4,7 @@
 //! it records, so the log never tells of a change that did not happen.
 
 pub mod access;
+pub mod sources;
 pub mod webhooks;
 
 use crate::actor::Actor;

@@ -26,9 +26,12 @@ pub mod error;
 pub mod events;
 pub mod ids;
 pub mod limits;
+pub mod live_imports;
 pub mod pipeline;
 pub mod roadblock;
 pub mod routes;
+pub mod schedule;
+pub mod secrets;
 pub mod security_headers;
 pub mod sources;
 pub mod state;
@@ -57,6 +60,10 @@ use tower_http::trace::TraceLayer;
 #[derive(Clone)]
 struct WebhookWorker(#[allow(dead_code)] Option<email::worker::Running>);
 
+/// The running schedules, held by the router like the workers.
+#[derive(Clone)]
+struct Schedules(#[allow(dead_code)] Option<email::worker::Running>);
+
 /// The whole server: the API, `/api/v1/openapi.json`, problem answers for unknown `/api` paths
 /// and wrong methods, and the console for every other path; every answer with the headers of
 /// [`security_headers`].
@@ -79,6 +86,7 @@ pub fn app(state: AppState) -> Router {
         notifier: state.pipeline.notifier().cloned(),
     };
     let webhook_worker = webhooks::worker::start(deliveries, state.config.clone());
+    let schedules = schedule::start(state.clone());
     let (api, _document) = routes::api_router().split_for_parts();
     let limit = state.config.max_body_bytes;
     api.merge(routes::console::fallback(&state.config.console_dir))
@@ -90,6 +98,7 @@ pub fn app(state: AppState) -> Router {
         .layer(Extension(BodyLimit(limit)))
         .layer(Extension(worker))
         .layer(Extension(WebhookWorker(webhook_worker)))
+        .layer(Extension(Schedules(schedules)))
         .layer(DefaultBodyLimit::max(limit))
         .layer(middleware::from_fn(security_headers::add))
         .layer(TraceLayer::new_for_http())

@@ -24,7 +24,7 @@ use crate::email::Notifier;
 use crate::events;
 use crate::ids::new_id;
 use crate::sources::{Snapshot, SourceError};
-use crate::storage::{Db, ImportRow, NewImport, StorageError, Store, Writer};
+use crate::storage::{Db, ImportOrigin, ImportRow, NewImport, StorageError, Store, Writer};
 use safeguard_rules::api::{ImportStatus, ImportView};
 use safeguard_rules::plan::{Change, Counts};
 use safeguard_rules::{Verdict, evaluate};
@@ -131,6 +131,9 @@ impl Pipeline {
                 roadblock: verdict.roadblock().cloned(),
                 resolved_by: None,
                 error: None,
+                trigger: Default::default(),
+                source: Default::default(),
+                warnings: Default::default(),
                 affected: Some(affected),
             })
         })
@@ -144,6 +147,18 @@ impl Pipeline {
         &self,
         app_id: &str,
         snapshot: Snapshot,
+        actor: &Actor,
+        reply: impl FnOnce(Result<ImportView, PipelineError>),
+    ) {
+        self.start_from(app_id, snapshot, &ImportOrigin::default(), actor, reply);
+    }
+
+    /// [`Self::start`], recording where the snapshot came from and what started the import.
+    pub fn start_from(
+        &self,
+        app_id: &str,
+        snapshot: Snapshot,
+        origin: &ImportOrigin,
         actor: &Actor,
         reply: impl FnOnce(Result<ImportView, PipelineError>),
     ) {
@@ -172,6 +187,7 @@ impl Pipeline {
                 created_at: &at,
                 counts,
                 actor,
+                origin,
             })?;
             if wait {
                 // A queued import keeps its users until its turn comes: a CSV file is read now.
@@ -353,6 +369,37 @@ impl Pipeline {
             tracing::error!(import = %row.id, error = %e, "could not mark an import failed");
         }
         saved.is_ok()
+    }
+
+    /// An import whose source could not be read: recorded as failed with `error` (what failed
+    /// and where), so Import Monitoring shows it, with nothing planned or applied.
+    pub fn record_unreadable(
+        &self,
+        app_id: &str,
+        origin: &ImportOrigin,
+        actor: &Actor,
+        error: &str,
+    ) -> Result<ImportView, PipelineError> {
+        self.store.writer().transaction(|db| {
+            let app = app_of(db, app_id)?;
+            let at = self.clock.stamp();
+            let mut row = db.insert_import(&NewImport {
+                id: &new_id("imp"),
+                app_id: &app.id,
+                status: ImportStatus::Failed,
+                created_at: &at,
+                counts: Counts::default(),
+                actor,
+                origin,
+            })?;
+            row.started_at = Some(at.clone());
+            row.finished_at = Some(at.clone());
+            row.error = Some(error.to_owned());
+            db.save_import(&row)?;
+            db.append_event(&events::import_completed(actor, &row, &at))?;
+            tracing::warn!(import = %row.id, app = %row.app_name, error, "an import's source could not be read");
+            Ok(row.view())
+        })
     }
 
     /// After a restart: imports a stopped process left `running` never committed their apply

@@ -11,7 +11,7 @@ pub mod scim;
 
 use crate::storage::IndexedOrg;
 use axum::body::Bytes;
-use safeguard_rules::api::{ImportWarnings, SnapshotBody};
+use safeguard_rules::api::{ImportWarnings, SnapshotBody, SourceSettings};
 use safeguard_rules::org::App;
 use safeguard_rules::snapshot::{
     Origin, SnapshotLimits, SnapshotRejection, SnapshotUser, validate_with,
@@ -80,6 +80,62 @@ impl SourceError {
 pub struct SourceRead {
     pub users: Vec<SnapshotUser>,
     pub warnings: ImportWarnings,
+}
+
+/// A live source read whole, ready for the pipeline.
+pub struct LiveSnapshot {
+    pub snapshot: Snapshot,
+    pub warnings: ImportWarnings,
+}
+
+/// How long one step of a live read may take, and how much it may bring.
+#[derive(Clone, Copy, Debug)]
+pub struct ReadBounds {
+    pub limits: SnapshotLimits,
+    /// Each network step (connect, bind, one page).
+    pub timeout: std::time::Duration,
+    /// The largest file a `csvFile` source may be.
+    pub max_file_bytes: u64,
+}
+
+/// Reads the whole of a live source (`settings` with its secret opened). An `upload` source has
+/// nothing to read.
+pub async fn read_live(
+    settings: &SourceSettings,
+    bounds: ReadBounds,
+) -> Result<LiveSnapshot, SourceError> {
+    let read = match settings {
+        SourceSettings::Upload(_) => {
+            return Err(SourceError::Unreadable {
+                detail: "This app takes its snapshot with each request (an upload source): there is no source to read.".to_owned(),
+            });
+        }
+        SourceSettings::CsvFile(file) => {
+            let bytes = csv_file::read(file, bounds.max_file_bytes).await?;
+            return Ok(LiveSnapshot {
+                snapshot: Snapshot::Csv {
+                    bytes,
+                    limits: bounds.limits,
+                },
+                warnings: ImportWarnings::default(),
+            });
+        }
+        SourceSettings::Ldap(ldap) => ldap::read(ldap, &bounds.limits, bounds.timeout).await?,
+        SourceSettings::Scim(scim) => scim::read(scim, &bounds.limits, bounds.timeout).await?,
+    };
+    // The same rules as an upload: a repeated login or externalId makes the read unusable, as a
+    // repeated row makes a file unusable.
+    let kind = if matches!(settings, SourceSettings::Ldap(_)) {
+        "LDAP"
+    } else {
+        "SCIM"
+    };
+    validate_with(&read.users, Origin::JsonIndex, &bounds.limits)
+        .map_err(|rejection| SourceError::from_rejection(rejection, kind))?;
+    Ok(LiveSnapshot {
+        snapshot: Snapshot::Users(read.users),
+        warnings: read.warnings,
+    })
 }
 
 /// Reads a full snapshot of a source's users.

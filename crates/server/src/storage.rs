@@ -23,15 +23,17 @@ mod outbox;
 mod plans;
 mod schema;
 mod settings;
+mod sources;
 mod system_log;
 mod users;
 mod webhooks;
 
 pub use admins::{StoredAdmin, fold_email};
-pub use imports::{ImportFilter, ImportRow, NewImport};
+pub use imports::{ImportFilter, ImportOrigin, ImportRow, NewImport};
 pub use org_cache::IndexedOrg;
 pub use outbox::NewMessage;
 pub use plans::{ChangeFilter, StoredChange};
+pub use sources::{NewSource, StoredSource};
 pub use system_log::EventQuery;
 pub use users::Org;
 pub use webhooks::{

@@ -1,5 +1,6 @@
 //! `/api/v1/apps/{appId}/imports`, `/api/v1/imports` and `/api/v1/roadblock`.
 
+use crate::api::sources::{ImportTrigger, ImportWarnings, SourceKind};
 use crate::evaluator::Roadblock;
 use crate::ids::{AppId, UserId};
 use crate::plan::{Cause, ChangeKind, Counts, Impact};
@@ -105,6 +106,16 @@ pub struct ImportView {
     /// Why a `failed` import failed.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub error: Option<String>,
+    /// What started it: an administrator in the console, the app's schedule, or a script.
+    #[serde(default)]
+    pub trigger: ImportTrigger,
+    /// The kind of source its snapshot came from.
+    #[serde(default)]
+    pub source: SourceKind,
+    /// Entries the source listed that could not be imported (no login, say): left out, not
+    /// removed.
+    #[serde(default, skip_serializing_if = "ImportWarnings::is_empty")]
+    pub warnings: ImportWarnings,
     /// For a dry run only, whose plan is not stored: the users it would unassign or deactivate
     /// (up to [`DRY_RUN_AFFECTED_MAX`] rows, in plan order). Stored imports list theirs at
     /// `GET /api/v1/imports/{id}/changes`.

@@ -619,8 +619,9 @@ mod tests {
 
     #[test]
     fn an_ldap_source_takes_the_defaults_of_the_spec() {
-        let source =
-            ldap(r#"{"kind": "ldap", "url": "ldap://dir.example.com", "baseDn": "dc=example,dc=com"}"#);
+        let source = ldap(
+            r#"{"kind": "ldap", "url": "ldap://dir.example.com", "baseDn": "dc=example,dc=com"}"#,
+        );
         let SourceSettings::Ldap(s) = &source else {
             panic!("not ldap")
         };
@@ -628,7 +629,10 @@ mod tests {
         assert_eq!(s.page_size, 500);
         assert_eq!(s.scope, LdapScope::Sub);
         assert_eq!(s.schedule, None);
-        assert_eq!(s.mapping.resolve(SourceMapping::ldap_default()).login, "uid");
+        assert_eq!(
+            s.mapping.resolve(SourceMapping::ldap_default()).login,
+            "uid"
+        );
         assert!(source.validate().is_empty(), "{:?}", source.validate());
     }
 
@@ -667,8 +671,10 @@ mod tests {
     #[test]
     fn an_unknown_field_or_kind_is_refused() {
         assert!(
-            serde_json::from_str::<SourceSettings>(r#"{"kind": "csvFile", "path": "/x", "pth": 1}"#)
-                .is_err()
+            serde_json::from_str::<SourceSettings>(
+                r#"{"kind": "csvFile", "path": "/x", "pth": 1}"#
+            )
+            .is_err()
         );
         assert!(serde_json::from_str::<SourceSettings>(r#"{"kind": "ftp"}"#).is_err());
         let csv: SourceSettings =

@@ -5,7 +5,9 @@ use super::{Db, Result, StorageError};
 use crate::actor::Actor;
 use rusqlite::{OptionalExtension, Row, params};
 use safeguard_rules::AppId;
-use safeguard_rules::api::{ImportStatus, ImportView, Resolution, ResolvedBy};
+use safeguard_rules::api::{
+    ImportStatus, ImportTrigger, ImportView, ImportWarnings, Resolution, ResolvedBy, SourceKind,
+};
 use safeguard_rules::evaluator::Roadblock;
 use safeguard_rules::plan::{Counts, Impact};
 use safeguard_rules::snapshot::SnapshotUser;
@@ -28,6 +30,9 @@ pub struct ImportRow {
     pub error: Option<String>,
     /// Who started the import.
     pub actor: Actor,
+    pub trigger: ImportTrigger,
+    pub source: SourceKind,
+    pub warnings: ImportWarnings,
 }
 
 impl ImportRow {
@@ -49,6 +54,9 @@ impl ImportRow {
                 at: at.clone(),
             }),
             error: self.error.clone(),
+            trigger: self.trigger,
+            source: self.source,
+            warnings: self.warnings.clone(),
             affected: None,
         }
     }
@@ -62,6 +70,15 @@ pub struct NewImport<'a> {
     pub created_at: &'a str,
     pub counts: Counts,
     pub actor: &'a Actor,
+    pub origin: &'a ImportOrigin,
+}
+
+/// Where an import's snapshot came from and what started it.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct ImportOrigin {
+    pub trigger: ImportTrigger,
+    pub source: SourceKind,
+    pub warnings: ImportWarnings,
 }
 
 /// Which imports a list shows.
@@ -73,7 +90,7 @@ pub struct ImportFilter {
 
 const COLUMNS: &str = "i.seq, i.id, i.app_id, a.name, i.status, i.created_at, i.started_at,
     i.finished_at, i.counts, i.impact, i.roadblock, i.resolved_action, i.resolved_by,
-    i.resolved_at, i.error, i.actor";
+    i.resolved_at, i.error, i.actor, i.trigger, i.source, i.warnings";
 
 fn json<T: serde::de::DeserializeOwned>(index: usize, text: &str) -> rusqlite::Result<T> {
     serde_json::from_str(text).map_err(|e| {
@@ -121,14 +138,22 @@ fn read_row(r: &Row<'_>) -> rusqlite::Result<ImportRow> {
         resolution,
         error: r.get(14)?,
         actor: json(15, &r.get::<_, String>(15)?)?,
+        trigger: ImportTrigger::parse(&r.get::<_, String>(16)?).unwrap_or_default(),
+        source: SourceKind::parse(&r.get::<_, String>(17)?).unwrap_or_default(),
+        warnings: r
+            .get::<_, Option<String>>(18)?
+            .map(|t| json(18, &t))
+            .transpose()?
+            .unwrap_or_default(),
     })
 }
 
 impl Db<'_> {
     pub fn insert_import(&self, new: &NewImport<'_>) -> Result<ImportRow> {
         self.conn.execute(
-            "INSERT INTO imports (id, app_id, status, created_at, counts, impact, actor)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7)",
+            "INSERT INTO imports (id, app_id, status, created_at, counts, impact, actor, trigger,
+                 source, warnings)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
             params![
                 new.id,
                 new.app_id.as_str(),
@@ -137,6 +162,11 @@ impl Db<'_> {
                 serde_json::to_string(&new.counts)?,
                 serde_json::to_string(&Impact::default())?,
                 serde_json::to_string(new.actor)?,
+                new.origin.trigger.as_str(),
+                new.origin.source.as_str(),
+                (!new.origin.warnings.is_empty())
+                    .then(|| serde_json::to_string(&new.origin.warnings))
+                    .transpose()?,
             ],
         )?;
         self.import(new.id)?

@@ -6,7 +6,7 @@ use super::{Result, StorageError};
 use rusqlite::{Connection, OptionalExtension};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_ADMINS, V3_EMAIL, V4_WEBHOOKS];
+const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_ADMINS, V3_EMAIL, V4_WEBHOOKS, V5_SOURCES];
 
 const V1_INITIAL: &str = r#"
 CREATE TABLE settings (
@@ -280,6 +280,30 @@ INSERT INTO email_outbox_v4 SELECT * FROM email_outbox;
 DROP TABLE email_outbox;
 ALTER TABLE email_outbox_v4 RENAME TO email_outbox;
 CREATE INDEX email_outbox_due ON email_outbox (next_attempt_at) WHERE status = 'pending';
+"#;
+
+const V5_SOURCES: &str = r#"
+-- Where each app's snapshot comes from. An app without a row takes uploads. `settings` is the
+-- source's JSON without its secret; the secret (an LDAP password, a SCIM bearer token) is
+-- `secret`, sealed with the server's secret key (secrets.rs). `next_run_at` is when the
+-- schedule starts the next import; it outlives a restart.
+CREATE TABLE app_sources (
+    app_id TEXT PRIMARY KEY REFERENCES apps (id),
+    kind TEXT NOT NULL CHECK (kind IN ('upload', 'ldap', 'scim', 'csvFile')),
+    settings TEXT NOT NULL,
+    secret BLOB,
+    every_minutes INTEGER CHECK (every_minutes >= 1),
+    next_run_at TEXT,
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+CREATE INDEX app_sources_due ON app_sources (next_run_at) WHERE every_minutes IS NOT NULL;
+
+-- What started each import and what its source could not import. Imports before this
+-- migration were all uploads through the API.
+ALTER TABLE imports ADD COLUMN trigger TEXT NOT NULL DEFAULT 'api';
+ALTER TABLE imports ADD COLUMN source TEXT NOT NULL DEFAULT 'upload';
+ALTER TABLE imports ADD COLUMN warnings TEXT;
 "#;
 
 /// Brings the database to the newest schema this binary knows.
