@@ -17,6 +17,8 @@ OPENAPI_PYTHON_CLIENT_VERSION=0.29.1
 # Standard Webhooks reference verifier.
 AIOSMTPD_VERSION=1.4.6
 STANDARDWEBHOOKS_VERSION=1.1.0
+# A real SCIM 2.0 service provider for the SCIM source's tests, filled through its own API.
+SCIM2_SERVER_VERSION=0.8.3
 TOOLS_DIR="${SAFEGUARD_TOOLS_DIR:-$HOME/.cache/safeguard-tools}"
 
 say() { printf '[install-tools] %s\n' "$*" >&2; }
@@ -68,6 +70,7 @@ PYTHON_TOOLS=(
   "openapi-python-client==$OPENAPI_PYTHON_CLIENT_VERSION"
   "aiosmtpd==$AIOSMTPD_VERSION"
   "standardwebhooks==$STANDARDWEBHOOKS_VERSION"
+  "scim2-server==$SCIM2_SERVER_VERSION"
 )
 python_tools_present() {
   [ -x "$VENV/bin/pip" ] || return 1
@@ -91,3 +94,20 @@ if [ ! -x /usr/bin/chromium ] || [ ! -x /usr/bin/chromedriver ]; then
   DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq chromium chromium-driver >/dev/null
 fi
 
+# OpenLDAP's server and tools for the LDAP source's tests: the harness starts its own slapd on a
+# loopback port with a temporary configuration. The package's own service is kept from starting
+# (policy-rc.d answers 101, "not allowed"): nothing here needs a directory on port 389.
+if [ ! -x /usr/sbin/slapd ] || [ ! -x /usr/bin/ldapsearch ]; then
+  say "installing slapd and ldap-utils"
+  if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
+  policy=/usr/sbin/policy-rc.d
+  placed_policy=
+  if [ ! -e "$policy" ]; then
+    printf '#!/bin/sh\nexit 101\n' | $SUDO tee "$policy" >/dev/null
+    $SUDO chmod +x "$policy"
+    placed_policy=1
+  fi
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq slapd ldap-utils >/dev/null
+  if [ -n "$placed_policy" ]; then $SUDO rm -f "$policy"; fi
+fi
