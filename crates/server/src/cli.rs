@@ -78,6 +78,10 @@ pub struct ServeArgs {
     /// listening on 0.0.0.0 or behind a proxy).
     #[arg(long, value_name = "URL", value_parser = parse_public_url)]
     pub public_url: Option<String>,
+    /// How long one step of reading an app's live source may take (connecting, signing in, one
+    /// page of users); a directory slower than this fails the import, which changes nothing.
+    #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u64).range(1..=600))]
+    pub source_timeout_seconds: u64,
 }
 
 fn parse_ca_file(text: &str) -> Result<SmtpCa, String> {

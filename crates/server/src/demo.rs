@@ -11,12 +11,15 @@ use crate::clock::Clock;
 use crate::ids::new_id;
 use crate::pipeline::{Pipeline, PipelineError};
 use crate::sources::Snapshot;
-use crate::storage::StorageError;
+use crate::storage::{NewSource, StorageError};
 use safeguard_rules::AppId;
-use safeguard_rules::api::{ImportStatus, ImportView, Role};
+use safeguard_rules::api::{
+    CsvFileSettings, ImportStatus, ImportView, Role, Schedule, SourceSettings,
+};
 use safeguard_rules::org::App;
 use safeguard_rules::snapshot::SnapshotUser;
 use std::collections::BTreeSet;
+use std::path::Path;
 use time::{Duration, OffsetDateTime};
 
 /// A small linear congruential generator (Knuth's MMIX constants): deterministic, no crate.
@@ -253,6 +256,16 @@ struct Demo {
 
 /// Fills the database with the demo org when it has no apps; answers whether it did.
 pub fn fill_if_empty(pipeline: &Pipeline) -> Result<bool, PipelineError> {
+    fill_with_exports(pipeline, None)
+}
+
+/// [`fill_if_empty`], and, with `exports`, one app that reads a live source: Zoom's users in a
+/// CSV file the demo writes there (as an HR or license export job would), imported by a
+/// schedule every hour, the first run an hour after the demo is made.
+pub fn fill_with_exports(
+    pipeline: &Pipeline,
+    exports: Option<&Path>,
+) -> Result<bool, PipelineError> {
     if pipeline.store().read(|db| db.app_count())? > 0 {
         tracing::info!("the database has apps already; the demo org is not added");
         return Ok(false);
@@ -280,6 +293,9 @@ pub fn fill_if_empty(pipeline: &Pipeline) -> Result<bool, PipelineError> {
     // Before the roadblock, so they are told of it.
     add_admins(pipeline)?;
     demo.roadblock(now)?;
+    if let Some(dir) = exports {
+        demo.zoom_export(dir, now)?;
+    }
     tracing::info!("demo org created");
     Ok(true)
 }
@@ -301,7 +317,69 @@ fn add_admins(pipeline: &Pipeline) -> Result<(), PipelineError> {
     Ok(())
 }
 
+/// The demo app whose users come from a file on a schedule.
+const LIVE_APP: usize = 3;
+/// How often the demo reads it.
+const LIVE_EVERY_MINUTES: u32 = 60;
+
 impl Demo {
+    /// Writes Zoom's users to `dir/zoom-users.csv` and makes that file Zoom's source, read
+    /// every hour.
+    fn zoom_export(&self, dir: &Path, now: OffsetDateTime) -> Result<(), PipelineError> {
+        let corrupt = |e: &dyn std::fmt::Display| {
+            StorageError::Corrupt(format!("the demo's Zoom export: {e}"))
+        };
+        std::fs::create_dir_all(dir).map_err(|e| corrupt(&e))?;
+        let path = dir.join("zoom-users.csv");
+        let mut csv = csv::Writer::from_writer(Vec::new());
+        csv.write_record([
+            "externalId",
+            "login",
+            "firstName",
+            "lastName",
+            "email",
+            "department",
+            "location",
+        ])
+        .map_err(|e| corrupt(&e))?;
+        for user in self.snapshot(LIVE_APP) {
+            let attribute = |name: &str| user.attributes.get(name).cloned().unwrap_or_default();
+            csv.write_record([
+                user.external_id.clone(),
+                user.login.clone(),
+                user.first_name.clone().unwrap_or_default(),
+                user.last_name.clone().unwrap_or_default(),
+                user.email.clone().unwrap_or_default(),
+                attribute("department"),
+                attribute("location"),
+            ])
+            .map_err(|e| corrupt(&e))?;
+        }
+        let bytes = csv.into_inner().map_err(|e| corrupt(&e))?;
+        std::fs::write(&path, bytes).map_err(|e| corrupt(&e))?;
+        let settings = SourceSettings::CsvFile(CsvFileSettings {
+            path: path.display().to_string(),
+            schedule: Some(Schedule {
+                every_minutes: LIVE_EVERY_MINUTES,
+            }),
+        });
+        let next = crate::clock::stamp(now + Duration::minutes(i64::from(LIVE_EVERY_MINUTES)));
+        let at = crate::clock::stamp(now);
+        self.pipeline.store().writer().transaction(|db| {
+            db.save_app_source(
+                &self.app_ids[LIVE_APP],
+                &NewSource {
+                    settings: &settings,
+                    sealed_secret: None,
+                    next_run_at: Some(&next),
+                    at: &at,
+                    by: &Actor::system().id,
+                },
+            )
+        })?;
+        Ok(())
+    }
+
     fn clock(&self) -> &Clock {
         self.pipeline.clock()
     }

@@ -7,6 +7,7 @@
 
 use crate::actor::Actor;
 use crate::error::AppError;
+use crate::pipeline::PipelineError;
 use crate::sources::{LiveSnapshot, ReadBounds, SourceError, read_live};
 use crate::state::AppState;
 use crate::storage::ImportOrigin;
@@ -43,9 +44,9 @@ pub async fn source_of(state: &AppState, app_id: &str) -> Result<AppSource, AppE
             .secret_key
             .as_ref()
             .ok_or_else(|| AppError::internal(no_key()))?;
-        let secret = key.open(sealed, app.id.as_str()).map_err(|e| {
-            AppError::SourceUnreadable(format!("The source of {}: {e}.", app.name))
-        })?;
+        let secret = key
+            .open(sealed, app.id.as_str())
+            .map_err(|e| AppError::SourceUnreadable(format!("The source of {}: {e}.", app.name)))?;
         settings.set_secret(Some(secret), true);
     }
     Ok(AppSource { app, settings })
@@ -91,7 +92,7 @@ pub async fn start(
         Ok(read) => read,
         Err(error) if dry_run => return Err(AppError::from(error)),
         Err(error) => {
-            let detail = failure(&error);
+            let detail = failure_sentence(&error);
             let app_id = source.app.id.to_string();
             let actor = actor.clone();
             return state
@@ -105,7 +106,16 @@ pub async fn start(
     let app_id = source.app.id.to_string();
     if dry_run {
         let mut view = state
-            .blocking(move |pipeline| Ok(pipeline.simulate(&app_id, &snapshot)?))
+            .blocking(
+                move |pipeline| match pipeline.simulate(&app_id, &snapshot) {
+                    // A file that turns out malformed as it is planned: the source's fault, not
+                    // the request's.
+                    Err(PipelineError::Source(e)) => {
+                        Err(AppError::SourceUnreadable(failure_sentence(&e)))
+                    }
+                    other => Ok(other?),
+                },
+            )
             .await?;
         view.trigger = origin.trigger;
         view.source = origin.source;
@@ -113,15 +123,35 @@ pub async fn start(
         return Ok(view);
     }
     let actor = actor.clone();
-    state
-        .with_reply(move |pipeline, reply| {
-            pipeline.start_from(&app_id, snapshot, &origin, &actor, reply)
-        })
-        .await
+    let (sender, receiver) = tokio::sync::oneshot::channel();
+    let pipeline = state.pipeline.clone();
+    tokio::task::spawn_blocking(move || {
+        let mut sender = Some(sender);
+        let mut unreadable = None;
+        pipeline.start_from(&app_id, snapshot, &origin, &actor, |result| match result {
+            // Found while planning (a CSV file is read as it is planned): the transaction
+            // that would have recorded the import was rolled back, so it is recorded failed
+            // below, once the pipeline has let go of the writer.
+            Err(PipelineError::Source(e)) => unreadable = Some(e),
+            other => {
+                if let Some(sender) = sender.take() {
+                    // The client may have gone away; the import goes on regardless.
+                    let _ = sender.send(other.map_err(AppError::from));
+                }
+            }
+        });
+        if let (Some(error), Some(sender)) = (unreadable, sender) {
+            let recorded = pipeline
+                .record_unreadable(&app_id, &origin, &actor, &failure_sentence(&error))
+                .map_err(AppError::from);
+            let _ = sender.send(recorded);
+        }
+    });
+    receiver.await.map_err(AppError::internal)?
 }
 
 /// A failed read in one sentence, with the first fields at fault.
-fn failure(error: &SourceError) -> String {
+pub fn failure_sentence(error: &SourceError) -> String {
     let (detail, errors) = match error {
         SourceError::Unreadable { detail } => return detail.clone(),
         SourceError::Malformed { detail, errors }

@@ -7,6 +7,7 @@ use safeguard_server::clock::Clock;
 use safeguard_server::config::default_mail_from;
 use safeguard_server::email::{Notifier, RetryPolicy};
 use safeguard_server::pipeline::Pipeline;
+use safeguard_server::secrets::{KEY_VARIABLE, KeySource, SecretKey};
 use safeguard_server::storage::Store;
 use safeguard_server::{AppState, Config, app, demo};
 use std::io::Write;
@@ -42,6 +43,8 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
     // queued while the database is recovered below.
     let listener = tokio::net::TcpListener::bind(args.listen).await?;
     let address = listener.local_addr()?;
+    let (secret_key, key_source) = SecretKey::load(env_var(KEY_VARIABLE).as_deref(), &args.db)
+        .map_err(|e| format!("the secret key: {e}"))?;
     let config = Config {
         max_body_bytes: args.max_body_bytes,
         max_snapshot_rows: args.max_snapshot_rows,
@@ -59,6 +62,8 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
         email_retry: RetryPolicy::default(),
         admin_token: env_var("SAFEGUARD_ADMIN_TOKEN"),
         session_idle: std::time::Duration::from_secs(args.session_idle_minutes * 60),
+        source_timeout: std::time::Duration::from_secs(args.source_timeout_seconds),
+        secret_key: Some(secret_key),
         ..Config::default()
     };
     let notifier = Notifier::new(&config);
@@ -76,7 +81,11 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                 );
             }
             if demo {
-                demo::fill_if_empty(&pipeline)?;
+                // The demo's exports (the file its Zoom app is read from) live beside its database.
+                let exports = std::path::absolute(&db)
+                    .ok()
+                    .and_then(|db| db.parent().map(|d| d.join("demo-exports")));
+                demo::fill_with_exports(&pipeline, exports.as_deref())?;
             }
             let first = ensure_first_admin(
                 pipeline.store(),
@@ -109,6 +118,13 @@ async fn serve(args: ServeArgs) -> Result<(), Box<dyn std::error::Error>> {
                 "Super-administrator {email} created from SAFEGUARD_ADMIN_EMAIL and SAFEGUARD_ADMIN_PASSWORD"
             )?,
             FirstAdmin::Existing => {}
+        }
+        if let KeySource::Created(path) = &key_source {
+            writeln!(
+                out,
+                "Created the secret key file {}: it seals the passwords and tokens of app sources. Back it up with the database (or set {KEY_VARIABLE} instead).",
+                path.display()
+            )?;
         }
         if args.demo {
             let (super_email, super_password) = demo::DEMO_SUPER_ADMIN;

@@ -17,6 +17,7 @@ pub mod pagination;
 pub mod roadblock;
 pub mod safeguards;
 pub mod sessions;
+pub mod sources;
 pub mod webhooks;
 
 use crate::state::AppState;
@@ -35,6 +36,7 @@ use utoipa_axum::routes;
         (name = "safeguards", description = "The org's two import safeguards"),
         (name = "apps", description = "Apps, their populations and users"),
         (name = "imports", description = "Imports from a source snapshot, and their plans"),
+        (name = "sources", description = "Where each app's users are read from (an upload, LDAP, SCIM, a file on the server) and on what schedule"),
         (name = "roadblock", description = "The paused import, the queue behind it, resume and cancel"),
         (name = "logs", description = "The System Log"),
         (name = "group rules", description = "Attribute-based app assignment"),
@@ -94,6 +96,8 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         .routes(routes!(apps::list_apps, apps::create_app))
         .routes(routes!(apps::get_app))
         .routes(routes!(apps::app_users))
+        .routes(routes!(sources::get_source, sources::put_source))
+        .routes(routes!(sources::test_source))
         .routes(routes!(imports::start_import))
         .routes(routes!(imports::list_imports))
         .routes(routes!(imports::get_import))

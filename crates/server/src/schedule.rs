@@ -48,7 +48,7 @@ async fn run_one(state: &AppState, app_id: &AppId) {
     let decided = state
         .blocking(move |pipeline| {
             let now = pipeline.clock().now();
-            Ok(pipeline.store().writer().transaction(|db| {
+            pipeline.store().writer().transaction(|db| {
                 let Some(source) = db.app_source(id.as_str())? else {
                     return Ok::<_, AppError>(false);
                 };
@@ -71,7 +71,7 @@ async fn run_one(state: &AppState, app_id: &AppId) {
                     return Ok(false);
                 }
                 Ok(true)
-            })?)
+            })
         })
         .await;
     match decided {

@@ -62,9 +62,9 @@ impl SecretKey {
 
     /// `text`: the key in base64, as `SAFEGUARD_SECRET_KEY` or the key file holds it.
     pub fn parse(text: &str, whence: &str) -> Result<Self, SecretError> {
-        let bytes = STANDARD.decode(text.trim()).map_err(|e| {
-            SecretError::Key(format!("{whence} is not base64: {e}"))
-        })?;
+        let bytes = STANDARD
+            .decode(text.trim())
+            .map_err(|e| SecretError::Key(format!("{whence} is not base64: {e}")))?;
         let bytes: [u8; KEY_BYTES] = bytes.try_into().map_err(|b: Vec<u8>| {
             SecretError::Key(format!(
                 "{whence} holds {} bytes; a secret key is {KEY_BYTES} bytes (44 characters of base64, e.g. from `openssl rand -base64 32`)",
@@ -76,10 +76,7 @@ impl SecretKey {
 
     /// The key of the server whose database is `db`: the environment's, else the key file's,
     /// else a new one written to the key file.
-    pub fn load(
-        environment: Option<&str>,
-        db: &Path,
-    ) -> Result<(Self, KeySource), SecretError> {
+    pub fn load(environment: Option<&str>, db: &Path) -> Result<(Self, KeySource), SecretError> {
         if let Some(text) = environment {
             return Ok((Self::parse(text, KEY_VARIABLE)?, KeySource::Environment));
         }
@@ -91,8 +88,9 @@ impl SecretKey {
             )),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound => {
                 let key = Self::random()?;
-                write_private(&path, &STANDARD.encode(key.0))
-                    .map_err(|e| SecretError::Key(format!("cannot create {}: {e}", path.display())))?;
+                write_private(&path, &STANDARD.encode(key.0)).map_err(|e| {
+                    SecretError::Key(format!("cannot create {}: {e}", path.display()))
+                })?;
                 Ok((key, KeySource::Created(path)))
             }
             Err(e) => Err(SecretError::Key(format!(
@@ -172,9 +170,15 @@ mod tests {
         let sealed = key.seal("bind-password", "app_1").unwrap();
         assert!(!sealed.windows(13).any(|w| w == b"bind-password"));
         assert_eq!(key.open(&sealed, "app_1").unwrap(), "bind-password");
-        assert!(matches!(key.open(&sealed, "app_2"), Err(SecretError::WrongKey)));
+        assert!(matches!(
+            key.open(&sealed, "app_2"),
+            Err(SecretError::WrongKey)
+        ));
         let other = SecretKey::random().unwrap();
-        assert!(matches!(other.open(&sealed, "app_1"), Err(SecretError::WrongKey)));
+        assert!(matches!(
+            other.open(&sealed, "app_1"),
+            Err(SecretError::WrongKey)
+        ));
     }
 
     #[test]
@@ -182,7 +186,10 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("safeguard.db");
         let (first, made) = SecretKey::load(None, &db).unwrap();
-        assert_eq!(made, KeySource::Created(dir.path().join("safeguard.db.key")));
+        assert_eq!(
+            made,
+            KeySource::Created(dir.path().join("safeguard.db.key"))
+        );
         let (again, read) = SecretKey::load(None, &db).unwrap();
         assert_eq!(read, KeySource::File(dir.path().join("safeguard.db.key")));
         let sealed = first.seal("t", "a").unwrap();
@@ -190,7 +197,10 @@ mod tests {
         #[cfg(unix)]
         {
             use std::os::unix::fs::PermissionsExt;
-            let mode = std::fs::metadata(key_file(&db)).unwrap().permissions().mode();
+            let mode = std::fs::metadata(key_file(&db))
+                .unwrap()
+                .permissions()
+                .mode();
             assert_eq!(mode & 0o777, 0o600);
         }
     }

@@ -379,7 +379,7 @@ impl SourceSettings {
                     ));
                 }
                 let filter = s.filter.trim();
-                if !(filter.starts_with('(') && filter.ends_with(')')) || !balanced(filter) {
+                if !(filter.starts_with('(') && filter.ends_with(')') && balanced(filter)) {
                     errors.push(FieldError::new(
                         "filter",
                         format!(

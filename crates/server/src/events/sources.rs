@@ -7,7 +7,13 @@ use safeguard_rules::api::{LogEvent, SourceSettings};
 use serde_json::json;
 
 /// An administrator set an app's source. The settings are logged without their secret.
-pub fn updated(actor: &Actor, app_id: &str, app_name: &str, settings: &SourceSettings, at: &str) -> LogEvent {
+pub fn updated(
+    actor: &Actor,
+    app_id: &str,
+    app_name: &str,
+    settings: &SourceSettings,
+    at: &str,
+) -> LogEvent {
     let schedule = settings.schedule().map_or_else(
         || "no schedule".to_owned(),
         |s| format!("every {} minutes", s.every_minutes),

@@ -1,7 +1,9 @@
 //! Imports: start one from a snapshot (`POST /api/v1/apps/{appId}/imports`), list them (Import
 //! Monitoring), read one, and read or download its plan.
 
+use crate::auth::Credential;
 use crate::error::AppError;
+use crate::live_imports;
 use crate::routes::apps::unknown_app;
 use crate::routes::extract::{
     ApiPath, ApiQuery, BodyLimit, CurrentPrincipal, is_json, media_type, read_body,
@@ -9,12 +11,14 @@ use crate::routes::extract::{
 use crate::routes::pagination::{PageRequest, page_response};
 use crate::sources::{JsonUpload, Snapshot, Source};
 use crate::state::AppState;
-use crate::storage::{ChangeFilter, ImportFilter};
+use crate::storage::{ChangeFilter, ImportFilter, ImportOrigin};
 use axum::extract::{Request, State};
 use axum::http::{HeaderMap, StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use axum::{Extension, Json};
-use safeguard_rules::api::{ChangeRow, ImportStatus, ImportView, Problem, SnapshotBody};
+use safeguard_rules::api::{
+    ChangeRow, ImportStatus, ImportTrigger, ImportView, Problem, SnapshotBody, SourceKind,
+};
 use safeguard_rules::plan::ChangeKind;
 use serde::Deserialize;
 use utoipa::IntoParams;
@@ -31,7 +35,9 @@ pub struct StartQuery {
 /// Starts a full import of the app from a snapshot of its source.
 ///
 /// `Content-Type: application/json` takes `{"users": [...]}`; `text/csv` takes a header row
-/// naming at least `externalId` and `login`. The import is `completed`, `paused` (a safeguard
+/// naming at least `externalId` and `login`. Without a body, an app with a live source (LDAP,
+/// SCIM, a file) has it read now; a source that cannot be read gives a `failed` import whose
+/// `error` says what and where (a dry run answers 502 instead). The import is `completed`, `paused` (a safeguard
 /// tripped; nothing applied), `queued` (a roadblock stands), or `running` while a plan of more
 /// than 50,000 changes is applied (poll `GET /api/v1/imports/{id}`).
 #[utoipa::path(
@@ -51,6 +57,7 @@ pub struct StartQuery {
         (status = 413, description = "Body too large, or more users or columns than the server accepts (the detail names the limit)", body = Problem, content_type = "application/problem+json"),
         (status = 415, description = "Neither JSON nor CSV", body = Problem, content_type = "application/problem+json"),
         (status = 422, description = "Empty or repeated externalId or login, a value over its length limit, too many attributes", body = Problem, content_type = "application/problem+json"),
+        (status = 502, description = "A dry run of a live source that could not be read", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn start_import(
@@ -77,6 +84,18 @@ pub async fn start_import(
         principal.require_change("run imports")?;
     }
     let actor = principal.actor();
+    let trigger = match principal.credential {
+        Credential::Session(_) => ImportTrigger::Manual,
+        Credential::ApiToken(_) | Credential::EnvironmentToken => ImportTrigger::Api,
+    };
+    // No body: the app's live source is read now.
+    if is_empty_body(request.headers()) {
+        let view = live_imports::start(&state, &app_id, trigger, &actor, dry_run).await?;
+        if dry_run {
+            return Ok(Json(view).into_response());
+        }
+        return Ok(created(view));
+    }
     let known_app = app_id.clone();
     state
         .read(move |db| {
@@ -124,16 +143,40 @@ pub async fn start_import(
             .await?;
         return Ok(Json(view).into_response());
     }
+    let origin = ImportOrigin {
+        trigger,
+        source: SourceKind::Upload,
+        warnings: Default::default(),
+    };
     let view = state
-        .with_reply(move |pipeline, reply| pipeline.start(&app_id, snapshot, &actor, reply))
+        .with_reply(move |pipeline, reply| {
+            pipeline.start_from(&app_id, snapshot, &origin, &actor, reply)
+        })
         .await?;
+    Ok(created(view))
+}
+
+/// 201 with the import and where it is.
+fn created(view: ImportView) -> Response {
     let location = format!("/api/v1/imports/{}", view.id);
-    Ok((
+    (
         StatusCode::CREATED,
         [(header::LOCATION, location)],
         Json(view),
     )
-        .into_response())
+        .into_response()
+}
+
+/// A request without a body: no `Content-Type` and no length (or a length of 0), and not sent
+/// in chunks.
+fn is_empty_body(headers: &HeaderMap) -> bool {
+    let length = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .map(str::trim);
+    headers.get(header::CONTENT_TYPE).is_none()
+        && headers.get(header::TRANSFER_ENCODING).is_none()
+        && matches!(length, None | Some("0"))
 }
 
 #[derive(Debug, Default, Deserialize, IntoParams)]
