@@ -294,7 +294,15 @@ impl Fetcher {
                 causes(error)
             )
         } else {
-            format!("the request failed: {}", causes(error))
+            let causes = causes(error);
+            let lower = causes.to_ascii_lowercase();
+            if lower.contains("connection closed") || lower.contains("connection reset") {
+                format!(
+                    "the service closed the connection without answering: {causes} (it stopped, or something between dropped the connection)"
+                )
+            } else {
+                format!("the request failed: {causes}")
+            }
         }
     }
 }
@@ -306,8 +314,12 @@ fn causes(error: &reqwest::Error) -> String {
     let mut source = std::error::Error::source(error);
     while let Some(cause) = source {
         let text = cause.to_string();
-        // hyper and rustls often wrap an error in one that prints the same text.
-        if !parts.iter().any(|p| p.contains(&text)) {
+        // hyper and rustls often wrap an error in one that prints the same text, and the HTTP
+        // client's wrappers ("client error (Connect)") say nothing the next cause does not.
+        let wrapper = text.starts_with("client error (")
+            || text == "request or response body error"
+            || text == "error sending request";
+        if !wrapper && !parts.iter().any(|p| p.contains(&text)) {
             parts.push(text);
         }
         source = cause.source();
