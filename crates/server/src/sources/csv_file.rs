@@ -10,6 +10,7 @@ use super::SourceError;
 use axum::body::Bytes;
 use safeguard_rules::api::CsvFileSettings;
 use std::fs::Metadata;
+use std::io::Read;
 use std::time::SystemTime;
 
 /// The file's bytes, or why it cannot be imported now.
@@ -35,7 +36,20 @@ fn read_now(path: &str, max_bytes: u64) -> Result<Bytes, SourceError> {
             errors: Vec::new(),
         });
     }
-    let bytes = std::fs::read(path).map_err(|e| unreadable(path, &io_reason(&e)))?;
+    // Never more than the limit, whatever the size said: some files (under /proc, say) report
+    // a size of 0 and read on for ever.
+    let mut bytes = Vec::new();
+    std::fs::File::open(path)
+        .and_then(|file| file.take(max_bytes + 1).read_to_end(&mut bytes))
+        .map_err(|e| unreadable(path, &io_reason(&e)))?;
+    if bytes.len() as u64 > max_bytes {
+        return Err(SourceError::TooLarge {
+            detail: format!(
+                "The file {path} is larger than this server reads ({max_bytes} bytes, its --max-body-bytes); nothing was imported."
+            ),
+            errors: Vec::new(),
+        });
+    }
     let after = std::fs::metadata(path).map_err(|e| unreadable(path, &io_reason(&e)))?;
     if changed(&before, &after) || bytes.len() as u64 != after.len() {
         return Err(unreadable(
