@@ -135,7 +135,7 @@ fn CreateWebhook(
     view! {
         <section class="card" data-testid="create-webhook">
             <h2>"Add a webhook"</h2>
-            <form class="stacked" on:submit=on_submit novalidate>
+            <form class="stacked wide" on:submit=on_submit novalidate>
                 <fieldset disabled=move || !can.get() aria-describedby="webhooks-read-only">
                     <label for="new-webhook-name">"Name"</label>
                     <input id="new-webhook-name" maxlength=MAX_WEBHOOK_NAME_CHARS.to_string() autocomplete="off"
