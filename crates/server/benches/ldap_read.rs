@@ -1,3 +1,125 @@
-//! (being written)
+//! The LDAP source reading a real OpenLDAP directory (`slapd` on loopback, the tests' harness)
+//! holding 100,000 `inetOrgPerson` entries, in pages of 500 (the default).
+//!
+//! Timed, one report per run (no harness), runs taken in turn so that both see the same
+//! machine:
+//! - the floor: OpenLDAP's own `ldapsearch` reading the same pages of the same attributes
+//!   (`-E pr=500/noprompt ... entryUUID uid mail givenName sn > /dev/null`): what any reader
+//!   of this directory pays;
+//! - `ldap::read`: the same paged search, decoded and mapped to users with the default
+//!   mapping, checked to end in success.
+//!
+//! Median and min of each, and the ratio of the medians. Not timed: making the directory and
+//! loading it (offline, with `slapadd`; its time is printed).
+//!
+//! `cargo bench -p safeguard-server --bench ldap_read`
 
-fn main() {}
+#[path = "../tests/support/slapd.rs"]
+mod slapd;
+
+use safeguard_rules::api::{LdapScope, LdapSettings, SourceMapping};
+use safeguard_rules::snapshot::SnapshotLimits;
+use safeguard_server::sources::ldap;
+use slapd::{ADMIN_DN, ADMIN_PASSWORD, SUFFIX, Slapd};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+
+const PEOPLE: usize = 100_000;
+const PAGE_SIZE: u32 = 500;
+const RUNS: usize = 7;
+const TIMEOUT: Duration = Duration::from_secs(60);
+
+fn main() {
+    let started = Instant::now();
+    let directory = Slapd::start_with_people(PEOPLE);
+    println!(
+        "slapd on 127.0.0.1:{} loaded with {PEOPLE} people in {:.1} s",
+        directory.port,
+        started.elapsed().as_secs_f64()
+    );
+    let runtime = match tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+    {
+        Ok(runtime) => runtime,
+        Err(e) => panic!("no runtime: {e}"),
+    };
+    let settings = LdapSettings {
+        url: directory.url(),
+        start_tls: false,
+        ca_certificate: None,
+        bind_dn: Some(ADMIN_DN.to_owned()),
+        password: Some(ADMIN_PASSWORD.to_owned()),
+        password_set: true,
+        base_dn: SUFFIX.to_owned(),
+        scope: LdapScope::Sub,
+        filter: "(objectClass=inetOrgPerson)".to_owned(),
+        page_size: PAGE_SIZE,
+        mapping: SourceMapping::default(),
+        attributes: Vec::new(),
+        schedule: None,
+    };
+
+    // One of each first, untimed: the directory's pages are in memory for both.
+    floor(&directory);
+    runtime.block_on(read(&settings));
+
+    let mut floors = Vec::new();
+    let mut reads = Vec::new();
+    for run in 0..RUNS {
+        let time = Instant::now();
+        floor(&directory);
+        floors.push(time.elapsed());
+
+        let time = Instant::now();
+        runtime.block_on(read(&settings));
+        reads.push(time.elapsed());
+        println!(
+            "  run {}: ldapsearch {:.0} ms, ldap::read {:.0} ms",
+            run + 1,
+            ms(floors[run]),
+            ms(reads[run])
+        );
+    }
+    let (floor_median, read_median) = (median(&mut floors), median(&mut reads));
+    println!(
+        "{PEOPLE} people, pages of {PAGE_SIZE} ({} pages), {RUNS} runs: ldapsearch median {:.0} ms (min {:.0}), ldap::read median {:.0} ms (min {:.0}); ratio {:.2}",
+        PEOPLE.div_ceil(PAGE_SIZE as usize),
+        ms(floor_median),
+        ms(floors[0]),
+        ms(read_median),
+        ms(reads[0]),
+        read_median.as_secs_f64() / floor_median.as_secs_f64()
+    );
+}
+
+/// The floor: `ldapsearch`, its LDIF sent to /dev/null.
+fn floor(directory: &Slapd) {
+    let status = directory
+        .ldapsearch(PAGE_SIZE)
+        .stdout(Stdio::null())
+        .status();
+    match status {
+        Ok(status) if status.success() => {}
+        other => panic!("ldapsearch failed: {other:?}"),
+    }
+}
+
+async fn read(settings: &LdapSettings) {
+    let read = match ldap::read(settings, &SnapshotLimits::DEFAULT, TIMEOUT).await {
+        Ok(read) => read,
+        Err(e) => panic!("the read failed: {e}"),
+    };
+    assert_eq!(read.users.len(), PEOPLE, "every person read");
+    assert!(read.warnings.is_empty());
+}
+
+/// Sorts `times` and answers the median.
+fn median(times: &mut [Duration]) -> Duration {
+    times.sort();
+    times[times.len() / 2]
+}
+
+fn ms(time: Duration) -> f64 {
+    time.as_secs_f64() * 1000.0
+}
