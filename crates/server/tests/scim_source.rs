@@ -490,6 +490,22 @@ async fn an_unreachable_or_silent_service_is_unreadable() {
 }
 
 #[tokio::test]
+async fn an_https_base_url_to_a_service_without_tls_is_unreadable() {
+    let server = ScimServer::start().await;
+    server.add_all(&users(0..3)).await;
+    let https = format!("https://127.0.0.1:{}/v2", server.port);
+
+    let detail = unreadable(&settings(&https, 100), TIMEOUT).await;
+
+    assert!(
+        detail.starts_with(&format!(
+            "SCIM {https}/Users?startIndex=1&count=100: could not connect: "
+        )),
+        "{detail}"
+    );
+}
+
+#[tokio::test]
 async fn more_users_than_an_import_takes_is_too_large() {
     let server = ScimServer::start().await;
     server.add_all(&users(0..12)).await;

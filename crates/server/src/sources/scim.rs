@@ -68,8 +68,7 @@ pub async fn read(
     };
 
     let mut walk = Walk::new(settings.page_size);
-    let mut read = SourceRead::default();
-    let mut seen: HashSet<String> = HashSet::new();
+    let mut users = Users::new(&mapping, &settings.attributes, limits);
     while let Some((start, count)) = walk.next_page() {
         let url = page_url(&users_url, start, count, settings.filter.as_deref());
         let page = fetcher
@@ -78,43 +77,90 @@ pub async fn read(
             .map_err(|reason| unreadable(&url, &reason))?;
         walk.take(page.total_results, page.resources.len())
             .map_err(|reason| unreadable(&url, &reason))?;
-        for (i, resource) in page.resources.iter().enumerate() {
+        users
+            .take(&page.resources, start)
+            .map_err(|stop| match stop {
+                Stop::Unreadable(reason) => unreadable(&url, &reason),
+                Stop::TooLarge => {
+                    let error = too_many_users("users", limits);
+                    SourceError::TooLarge {
+                        detail: format!(
+                            "SCIM {users_url}: {}; nothing was imported.",
+                            error.message
+                        ),
+                        errors: vec![error],
+                    }
+                }
+            })?;
+    }
+    Ok(users.read)
+}
+
+/// The users of the pages read so far, and every resource seen, to tell a repeat.
+struct Users<'a> {
+    mapping: &'a ResolvedMapping,
+    attributes: &'a [String],
+    limits: &'a SnapshotLimits,
+    seen: HashSet<String>,
+    read: SourceRead,
+}
+
+/// Why the pages cannot be imported.
+#[derive(Debug, PartialEq, Eq)]
+enum Stop {
+    Unreadable(String),
+    /// More users than [`SnapshotLimits::max_users`].
+    TooLarge,
+}
+
+impl<'a> Users<'a> {
+    fn new(
+        mapping: &'a ResolvedMapping,
+        attributes: &'a [String],
+        limits: &'a SnapshotLimits,
+    ) -> Self {
+        Users {
+            mapping,
+            attributes,
+            limits,
+            seen: HashSet::new(),
+            read: SourceRead::default(),
+        }
+    }
+
+    /// Takes the resources of the page at `start`: active users with their login and
+    /// externalId are kept, inactive ones left out, the rest warned about.
+    fn take(&mut self, resources: &[Value], start: u64) -> Result<(), Stop> {
+        for (i, resource) in resources.iter().enumerate() {
             let index = start + i as u64;
             let entry = entry_of(resource, index);
-            let key = lookup(resource, "id").or_else(|| lookup(resource, &mapping.external_id));
+            // A resource's `id` is unique and never reassigned (RFC 7643 §3.1); seeing one
+            // again means the list moved under the pages.
+            let key =
+                lookup(resource, "id").or_else(|| lookup(resource, &self.mapping.external_id));
             if let Some(key) = key
-                && !seen.insert(key)
+                && !self.seen.insert(key)
             {
-                return Err(unreadable(
-                    &url,
-                    &format!(
-                        "the user {entry} is listed twice (again at position {index}): the service's list shifted while it was paged (users added or removed meanwhile), so the pages are not one consistent list"
-                    ),
-                ));
+                return Err(Stop::Unreadable(format!(
+                    "the user {entry} is listed twice (again at position {index}): the service's list shifted while it was paged (users added or removed meanwhile), so the pages are not one consistent list"
+                )));
             }
-            match user_of(resource, &mapping, &settings.attributes) {
+            match user_of(resource, self.mapping, self.attributes) {
                 Entry::Inactive => {}
-                Entry::Missing { field, path } => read.warnings.push(
+                Entry::Missing { field, path } => self.read.warnings.push(
                     entry,
                     format!("has no {path}, which the mapping reads as its {field}; left out"),
                 ),
                 Entry::User(user) => {
-                    if read.users.len() >= limits.max_users {
-                        let error = too_many_users("users", limits);
-                        return Err(SourceError::TooLarge {
-                            detail: format!(
-                                "SCIM {users_url}: {}; nothing was imported.",
-                                error.message
-                            ),
-                            errors: vec![error],
-                        });
+                    if self.read.users.len() >= self.limits.max_users {
+                        return Err(Stop::TooLarge);
                     }
-                    read.users.push(user);
+                    self.read.users.push(user);
                 }
             }
         }
+        Ok(())
     }
-    Ok(read)
 }
 
 /// `{baseUrl}/Users`, whether the base URL ends in a slash or not.
@@ -818,6 +864,55 @@ mod tests {
         let mut walk = Walk::new(10);
         let more = walk.take(5, 10).unwrap_err();
         assert!(more.contains("more than"), "{more}");
+    }
+
+    #[test]
+    fn a_user_listed_again_on_a_later_page_stops_the_read() {
+        let mapping = SourceMapping::default().resolve(SourceMapping::scim_default());
+        let limits = SnapshotLimits::DEFAULT;
+        let mut users = Users::new(&mapping, &[], &limits);
+        let page = |ids: &[&str]| -> Vec<Value> {
+            ids.iter()
+                .map(|id| json!({"id": id, "userName": format!("{id}@example.com")}))
+                .collect()
+        };
+        users.take(&page(&["a", "b"]), 1).unwrap();
+        // A user removed before the second page moved "b" back onto it.
+        let Err(Stop::Unreadable(reason)) = users.take(&page(&["b", "c"]), 3) else {
+            panic!("a repeat was taken")
+        };
+        assert!(
+            reason.starts_with("the user b is listed twice (again at position 3)"),
+            "{reason}"
+        );
+    }
+
+    #[test]
+    fn only_kept_users_count_toward_the_limit() {
+        let mapping = SourceMapping::default().resolve(SourceMapping::scim_default());
+        let limits = SnapshotLimits {
+            max_users: 2,
+            ..SnapshotLimits::DEFAULT
+        };
+        let mut users = Users::new(&mapping, &[], &limits);
+        let resources = vec![
+            json!({"id": "1", "userName": "a@x"}),
+            json!({"id": "2", "userName": "b@x", "active": false}),
+            json!({"id": "3"}),
+            json!({"id": "4", "userName": "d@x"}),
+        ];
+        users.take(&resources, 1).unwrap();
+        assert_eq!(users.read.users.len(), 2);
+        assert_eq!(users.read.warnings.count, 1);
+        assert_eq!(users.read.warnings.first[0].entry, "3");
+        assert_eq!(
+            users.read.warnings.first[0].reason,
+            "has no userName, which the mapping reads as its login; left out"
+        );
+        assert_eq!(
+            users.take(&[json!({"id": "5", "userName": "e@x"})], 5),
+            Err(Stop::TooLarge)
+        );
     }
 
     #[test]
