@@ -213,6 +213,30 @@ async fn a_directory_that_stops_mid_read_imports_nothing() {
     assert!(detail.ends_with("nothing was imported."), "{detail}");
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_directory_that_stops_answering_mid_read_times_out_and_imports_nothing() {
+    let slapd = Slapd::start_with_people(5000);
+    let mut settings = settings(&slapd.url());
+    settings.page_size = 5;
+    let reader = tokio::spawn(async move {
+        ldap::read(&settings, &SnapshotLimits::DEFAULT, Duration::from_secs(1)).await
+    });
+    let deadline = std::time::Instant::now() + Duration::from_secs(20);
+    while slapd.log_count(&format!("SRCH base=\"{SUFFIX}\" scope=2")) < 3 {
+        assert!(
+            std::time::Instant::now() < deadline,
+            "the read did not reach its third page"
+        );
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    slapd.freeze();
+
+    let detail = unreadable(reader.await.unwrap());
+    assert!(detail.contains("page "), "{detail}");
+    assert!(detail.contains("got no answer within 1 s"), "{detail}");
+    assert!(detail.ends_with("nothing was imported."), "{detail}");
+}
+
 #[tokio::test]
 async fn a_size_limit_hit_midway_imports_nothing() {
     // Anonymous searches are limited to ANONYMOUS_LIMIT entries in all, paged or not.

@@ -322,6 +322,17 @@ impl Slapd {
         }
     }
 
+    /// Freezes the directory (SIGSTOP): its connections stay open and nothing more is answered,
+    /// as a directory stuck on a lock or a dead link without a reset does.
+    pub fn freeze(&self) {
+        let pid = self.child.as_ref().unwrap().id();
+        let status = Command::new("kill")
+            .args(["-STOP", &pid.to_string()])
+            .status()
+            .unwrap();
+        assert!(status.success(), "kill -STOP {pid}");
+    }
+
     /// slapd's log so far.
     pub fn log(&self) -> String {
         std::fs::read_to_string(self.dir.path().join("slapd.log")).unwrap_or_default()
