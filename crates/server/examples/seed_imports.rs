@@ -10,7 +10,7 @@ use safeguard_rules::plan::Counts;
 use safeguard_server::actor::Actor;
 use safeguard_server::clock::Clock;
 use safeguard_server::ids::new_id;
-use safeguard_server::storage::NewImport;
+use safeguard_server::storage::{ImportOrigin, NewImport};
 use safeguard_server::storage::{StorageError, Store};
 use std::path::PathBuf;
 
@@ -49,6 +49,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
                     ..Counts::default()
                 },
                 actor: &actor,
+                origin: &ImportOrigin::default(),
             })?;
         }
         Ok::<_, StorageError>(())
