@@ -426,3 +426,35 @@ pub async fn webhook_deliveries(
     let id = js_sys::encode_uri_component(id);
     page(get(&format!("/webhooks/{id}/deliveries{q}"))).await
 }
+
+/// Where the app's users come from, and on what schedule; a secret only as whether one is set.
+pub async fn app_source(app_id: &str) -> Result<safeguard_rules::api::SourceSettings, ApiError> {
+    let id = js_sys::encode_uri_component(app_id);
+    decode(&body(get(&format!("/apps/{id}/source")).build()).await?)
+}
+
+/// Saves the app's source. A secret left out keeps the stored one; an empty one removes it.
+pub async fn save_app_source(
+    app_id: &str,
+    settings: &safeguard_rules::api::SourceSettings,
+) -> Result<safeguard_rules::api::SourceSettings, ApiError> {
+    let id = js_sys::encode_uri_component(app_id);
+    let request = request(Method::PUT, &format!("/apps/{id}/source")).json(settings);
+    decode(&body(request).await?)
+}
+
+/// Reads the saved source now and imports nothing: how many users, a sample, what was left out.
+pub async fn test_app_source(
+    app_id: &str,
+) -> Result<safeguard_rules::api::SourceTestResult, ApiError> {
+    let id = js_sys::encode_uri_component(app_id);
+    decode(&body(post(&format!("/apps/{id}/source/test")).build()).await?)
+}
+
+/// Imports from the app's live source now. No body: the server reads the source itself, so
+/// there is no Content-Type either. With `dry_run` it only plans and checks, and stores nothing.
+pub async fn import_now(app_id: &str, dry_run: bool) -> Result<ImportView, ApiError> {
+    let id = js_sys::encode_uri_component(app_id);
+    let q = if dry_run { "?dryRun=true" } else { "" };
+    decode(&body(post(&format!("/apps/{id}/imports{q}")).build()).await?)
+}

@@ -121,4 +121,5 @@ pub mod reasons {
         "Read-only administrators can't remove addresses from the bounce list.";
     pub const WEBHOOKS: &str =
         "Read-only administrators can't create, change, test or delete webhooks.";
+    pub const IMPORT_SETTINGS: &str = "Read-only administrators can't change an app's import settings, test its source or import from it; a dry run is fine.";
 }

@@ -19,6 +19,7 @@ use wasm_bindgen::JsCast;
 enum Tab {
     Provisioning,
     Import,
+    Source,
 }
 
 #[component]
@@ -43,10 +44,12 @@ pub fn AppDetail() -> impl IntoView {
                         <div class="tabs" role="tablist">
                             <button role="tab" aria-selected=move || (tab.get() == Tab::Provisioning).to_string() on:click=move |_| tab.set(Tab::Provisioning)>"Provisioning"</button>
                             <button role="tab" data-testid="import-tab" aria-selected=move || (tab.get() == Tab::Import).to_string() on:click=move |_| tab.set(Tab::Import)>"Import"</button>
+                            <button role="tab" data-testid="source-tab" aria-selected=move || (tab.get() == Tab::Source).to_string() on:click=move |_| tab.set(Tab::Source)>"Import settings"</button>
                         </div>
                         {let app_id = app.id.to_string(); move || match tab.get() {
                             Tab::Provisioning => view! { <ToOkta /> }.into_any(),
                             Tab::Import => import_tab(app_id.clone()),
+                            Tab::Source => crate::pages::app_source::source_tab(app_id.clone()),
                         }}
                     }.into_any(),
                 }

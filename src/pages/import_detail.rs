@@ -12,7 +12,9 @@ use crate::roadblock_watch::RoadblockWatch;
 use crate::session::{can_change, reasons};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
-use safeguard_rules::api::{ImportStatus, ImportView, Resolution};
+use safeguard_rules::api::{
+    ImportStatus, ImportTrigger, ImportView, ImportWarnings, Resolution, SourceKind,
+};
 use safeguard_rules::evaluator::{LimitCheck, Scope};
 
 const CHANGES_PAGE: u32 = 100;
@@ -58,6 +60,45 @@ pub fn consequence(import: &ImportView, action: Resolution, queued: u64) -> Stri
             import.app_name
         ),
     }
+}
+
+/// Who started an import, as "Started by: ..." ends.
+pub fn trigger_words(trigger: ImportTrigger) -> &'static str {
+    match trigger {
+        ImportTrigger::Manual => "an administrator",
+        ImportTrigger::Schedule => "schedule",
+        ImportTrigger::Api => "the API",
+    }
+}
+
+/// Where an import's users came from.
+pub fn source_words(kind: SourceKind) -> &'static str {
+    match kind {
+        SourceKind::Upload => "upload",
+        SourceKind::Ldap => "LDAP directory",
+        SourceKind::Scim => "SCIM service",
+        SourceKind::CsvFile => "CSV file on the server",
+    }
+}
+
+/// What a source listed but could not be imported: how many, and the first ones with why.
+#[component]
+pub fn SourceWarnings(warnings: ImportWarnings) -> impl IntoView {
+    (!warnings.is_empty()).then(|| {
+        let listed = warnings.first.len() as u64;
+        view! {
+            <div class="source-warnings" data-testid="source-warnings">
+                <p class="warn">{match warnings.count {
+                    1 => "1 entry of the source was left out:".to_owned(),
+                    n if listed < n => format!("{} entries of the source were left out; the first {}:", format::count(n), format::count(listed)),
+                    n => format!("{} entries of the source were left out:", format::count(n)),
+                }}</p>
+                <ul class="plain">{warnings.first.into_iter().map(|w| view! {
+                    <li><code>{w.entry}</code>": "{w.reason}</li>
+                }).collect_view()}</ul>
+            </div>
+        }
+    })
 }
 
 #[component]
@@ -109,7 +150,9 @@ fn ImportPanel(
         <h1>{format!("{} import", import.app_name)} " " <StatusBadge status=import.status /></h1>
         <p class="muted">{format!("Created {}", format::timestamp(&import.created_at))}
             {import.finished_at.clone().map(|f| format!(" · finished {}", format::timestamp(&f)))}</p>
-        {import.error.clone().map(|e| view! { <p class="problem" role="alert">{e}</p> })}
+        <p class="muted" data-testid="import-origin">{format!("Started by: {} · Source: {}", trigger_words(import.trigger), source_words(import.source))}</p>
+        {import.error.clone().map(|e| view! { <p class="problem" role="alert" data-testid="import-error">{e}</p> })}
+        <SourceWarnings warnings=import.warnings.clone() />
         {import.resolved_by.clone().map(|r| view! {
             <p class="resolved" data-testid="resolved-by">{format!("{} by {} at {}",
                 if r.action == Resolution::Resume { "Resumed" } else { "Cancelled" }, r.by, format::timestamp(&r.at))}</p>

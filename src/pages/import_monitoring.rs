@@ -5,6 +5,7 @@ use crate::components::problem_view::ProblemView;
 use crate::components::status_badge::StatusBadge;
 use crate::format;
 use crate::loading::Loading;
+use crate::pages::import_detail::{source_words, trigger_words};
 use leptos::prelude::*;
 use leptos_router::hooks::use_query_map;
 use safeguard_rules::api::{ImportStatus, ImportView};
@@ -79,6 +80,7 @@ fn ImportTable(page: Page<ImportView>, cursors: RwSignal<Vec<Option<String>>>) -
                     <th>"App"</th><th>"Status"</th><th>"Started"</th><th>"Finished"</th><th>"Duration"</th>
                     <th class="num">"Scanned"</th><th class="num">"Created"</th><th class="num">"Updated"</th>
                     <th class="num">"Assigned"</th><th class="num">"Unassigned"</th><th class="num">"Deactivated"</th>
+                    <th>"Started by"</th><th>"Source"</th>
                 </tr></thead>
                 <tbody>
                     {page.items.into_iter().map(|i| {
@@ -98,6 +100,8 @@ fn ImportTable(page: Page<ImportView>, cursors: RwSignal<Vec<Option<String>>>) -
                                 <td class="num">{format::count(i.counts.assigned)}</td>
                                 <td class="num">{format::count(i.counts.unassigned)}</td>
                                 <td class="num">{format::count(i.counts.deactivated)}</td>
+                                <td>{trigger_words(i.trigger)}</td>
+                                <td>{source_words(i.source)}</td>
                             </tr>
                         }
                     }).collect_view()}
