@@ -51,7 +51,8 @@ start_server() {
     "$BIN" serve --listen 127.0.0.1:0 --db "$WORK/$name.db" --console-dir "$WORK/no-console" "$@" \
     >"$out" 2>"$WORK/$name.err" &
   PIDS+=($!)
-  for _ in $(seq 1 200); do
+  # Up to a minute: building the demo org takes seconds, more on a busy machine.
+  for _ in $(seq 1 600); do
     URL=$(sed -n 's/^Safeguard listening on //p' "$out")
     [ -n "$URL" ] && return 0
     sleep 0.1

@@ -97,8 +97,8 @@ fi
 # OpenLDAP's server and tools for the LDAP source's tests: the harness starts its own slapd on a
 # loopback port with a temporary configuration. The package's own service is kept from starting
 # (policy-rc.d answers 101, "not allowed"): nothing here needs a directory on port 389.
-if [ ! -x /usr/sbin/slapd ] || [ ! -x /usr/bin/ldapsearch ]; then
-  say "installing slapd and ldap-utils"
+if [ ! -x /usr/sbin/slapd ] || [ ! -x /usr/bin/ldapsearch ] || ! command -v openssl >/dev/null; then
+  say "installing slapd, ldap-utils and openssl (the test harnesses make their certificates with it)"
   if [ "$(id -u)" -eq 0 ]; then SUDO=; else SUDO=sudo; fi
   policy=/usr/sbin/policy-rc.d
   placed_policy=
@@ -108,6 +108,6 @@ if [ ! -x /usr/sbin/slapd ] || [ ! -x /usr/bin/ldapsearch ]; then
     placed_policy=1
   fi
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq slapd ldap-utils >/dev/null
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq slapd ldap-utils openssl >/dev/null
   if [ -n "$placed_policy" ]; then $SUDO rm -f "$policy"; fi
 fi

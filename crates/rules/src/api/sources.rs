@@ -6,7 +6,40 @@
 
 use crate::snapshot::SnapshotUser;
 use crate::validation::FieldError;
-use serde::{Deserialize, Serialize};
+use serde::de::DeserializeOwned;
+use serde::{Deserialize, Deserializer, Serialize};
+
+/// A nested setting read only from a JSON object: serde would also take an array of the fields
+/// in order (`"schedule": [5]`), which no administrator means.
+fn object<'de, D: Deserializer<'de>, T: DeserializeOwned>(deserializer: D) -> Result<T, D::Error> {
+    let map = serde_json::Map::deserialize(deserializer)?;
+    serde_json::from_value(serde_json::Value::Object(map)).map_err(serde::de::Error::custom)
+}
+
+/// A whole number as JSON Schema's `integer` counts them: `5.0` is one, as `5` is.
+fn whole_u32<'de, D: Deserializer<'de>>(deserializer: D) -> Result<u32, D::Error> {
+    let number = serde_json::Number::deserialize(deserializer)?;
+    crate::settings::whole_u64(&number)
+        .and_then(|n| u32::try_from(n).ok())
+        .ok_or_else(|| {
+            serde::de::Error::custom(format!(
+                "{number} is not a whole number from 0 to {}",
+                u32::MAX
+            ))
+        })
+}
+
+/// [`object`], or `null`.
+fn optional_object<'de, D: Deserializer<'de>, T: DeserializeOwned>(
+    deserializer: D,
+) -> Result<Option<T>, D::Error> {
+    match Option::<serde_json::Map<String, serde_json::Value>>::deserialize(deserializer)? {
+        None => Ok(None),
+        Some(map) => serde_json::from_value(serde_json::Value::Object(map))
+            .map(Some)
+            .map_err(serde::de::Error::custom),
+    }
+}
 
 /// The filter an LDAP source uses when it names none: every person entry.
 pub const DEFAULT_LDAP_FILTER: &str = "(objectClass=inetOrgPerson)";
@@ -64,6 +97,7 @@ impl SourceKind {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct Schedule {
+    #[serde(deserialize_with = "whole_u32")]
     pub every_minutes: u32,
 }
 
@@ -196,14 +230,14 @@ pub struct LdapSettings {
     pub scope: LdapScope,
     #[serde(default = "default_ldap_filter")]
     pub filter: String,
-    #[serde(default = "default_ldap_page_size")]
+    #[serde(default = "default_ldap_page_size", deserialize_with = "whole_u32")]
     pub page_size: u32,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     pub mapping: SourceMapping,
     /// More attributes copied into the app profile, by name.
     #[serde(default)]
     pub attributes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_object")]
     pub schedule: Option<Schedule>,
 }
 
@@ -232,18 +266,18 @@ pub struct ScimSettings {
     /// In answers: whether a token is stored.
     #[serde(default)]
     pub bearer_token_set: bool,
-    #[serde(default = "default_scim_page_size")]
+    #[serde(default = "default_scim_page_size", deserialize_with = "whole_u32")]
     pub page_size: u32,
     /// A SCIM filter (`active eq true`), sent as is.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub filter: Option<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "object")]
     pub mapping: SourceMapping,
     /// More attribute paths copied into the app profile (`title`,
     /// `urn:ietf:params:scim:schemas:extension:enterprise:2.0:User:department`).
     #[serde(default)]
     pub attributes: Vec<String>,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_object")]
     pub schedule: Option<Schedule>,
 }
 
@@ -254,7 +288,7 @@ pub struct ScimSettings {
 pub struct CsvFileSettings {
     /// An absolute path on the server.
     pub path: String,
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_object")]
     pub schedule: Option<Schedule>,
 }
 
@@ -263,7 +297,7 @@ pub struct CsvFileSettings {
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct UploadSettings {
-    #[serde(default)]
+    #[serde(default, deserialize_with = "optional_object")]
     pub schedule: Option<Schedule>,
 }
 
@@ -493,7 +527,7 @@ fn check_attributes(attributes: &[String], errors: &mut Vec<FieldError>) {
         ));
     }
     for (i, name) in attributes.iter().enumerate() {
-        if name.trim().is_empty() || name.chars().any(char::is_whitespace) || name.len() > 256 {
+        if name.is_empty() || name.chars().any(char::is_whitespace) || name.chars().count() > 256 {
             errors.push(FieldError::new(
                 format!("attributes[{i}]"),
                 "must be one attribute name, without spaces, of at most 256 characters",
@@ -701,6 +735,17 @@ mod tests {
         }
         assert_eq!(warnings.count, 150);
         assert_eq!(warnings.first.len(), MAX_LISTED_WARNINGS);
+    }
+
+    #[test]
+    fn nested_settings_are_objects_not_arrays() {
+        let array_mapping = r#"{"kind": "scim", "baseUrl": "https://x", "mapping": [null, null]}"#;
+        assert!(serde_json::from_str::<SourceSettings>(array_mapping).is_err());
+        let array_schedule = r#"{"kind": "csvFile", "path": "/x", "schedule": [5]}"#;
+        assert!(serde_json::from_str::<SourceSettings>(array_schedule).is_err());
+        let fine = r#"{"kind": "csvFile", "path": "/x", "schedule": {"everyMinutes": 5.0}}"#;
+        let fine: SourceSettings = serde_json::from_str(fine).unwrap();
+        assert_eq!(fine.schedule(), Some(Schedule { every_minutes: 5 }));
     }
 
     #[test]

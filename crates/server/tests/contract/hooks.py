@@ -6,7 +6,9 @@ Schemathesis generates every other value from the document itself. These cover:
 - app ids that name existing apps, in a new group rule;
 - the System Log filter language (the string format `system-log-filter`);
 - a webhook URL: one that refuses at once (port 9 on loopback), so deliveries and tests end in
-  a moment instead of waiting on whatever host a generated URL names.
+  a moment instead of waiting on whatever host a generated URL names;
+- an app's live source: the same refusing port, a file that does not exist, and a valid DN and
+  LDAP filter.
 
 Each applies only to the requests Schemathesis means to be valid; the requests it means to be
 invalid are left as generated, so the server is still held to refusing them.
@@ -30,9 +32,11 @@ cell = st.text(
 )
 # Column names of attributes: not the five known columns, not repeated.
 KNOWN = {"externalId", "login", "firstName", "lastName", "email"}
+# The server trims a column's name: a name that is blank, or that trimming changes (and so may
+# make two columns one), is not a name a valid file has.
 attribute_name = st.text(
     alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=1, max_size=12
-).filter(lambda name: name not in KNOWN)
+).filter(lambda name: name.strip() == name and name and name not in KNOWN)
 
 
 @st.composite
@@ -80,12 +84,37 @@ def map_case(ctx, case):
                         user[field] = value[: 256 - len(suffix)] + suffix
     elif "/webhooks" in operation.path and "url" in case.body:
         case.body["url"] = "http://127.0.0.1:9/hook"
+    elif operation.method.upper() == "PUT" and operation.path.endswith("/source"):
+        live_source(case.body)
     elif operation.method.upper() == "POST" and operation.path.endswith("/group-rules"):
         ids = case.body.get("appIds")
         known = existing_app_ids()
         if isinstance(ids, list) and known:
             case.body["appIds"] = [known[i % len(known)] for i in range(len(ids))]
     return case
+
+
+def live_source(body):
+    """A source the server takes and can fail to read at once: every address a port on loopback
+    that refuses, every file one that does not exist, and the shapes JSON Schema cannot say (a
+    DN, a balanced LDAP filter, a PEM block) made valid."""
+    kind = body.get("kind")
+    if kind == "upload":
+        body["schedule"] = None
+    if kind == "ldap":
+        body["url"] = "ldap://127.0.0.1:9"
+        body["baseDn"] = "dc=example,dc=com"
+        body["filter"] = "(objectClass=inetOrgPerson)"
+        if "bindDn" in body:
+            body["bindDn"] = "cn=reader,dc=example,dc=com"
+        if "caCertificate" in body:
+            body["caCertificate"] = "-----BEGIN CERTIFICATE-----\nAA==\n-----END CERTIFICATE-----\n"
+    if kind == "scim":
+        body["baseUrl"] = "http://127.0.0.1:9/scim/v2"
+        if isinstance(body.get("filter"), str):
+            body["filter"] = body["filter"][:100]
+    if kind == "csvFile":
+        body["path"] = "/nonexistent/safeguard-contract/users.csv"
 
 
 _app_ids = []

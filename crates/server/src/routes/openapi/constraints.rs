@@ -11,8 +11,13 @@ use crate::limits::{
     MAX_APP_NAME_CHARS, MAX_BOUNCE_REMOVALS, MAX_GROUP_RULE_APPS, MAX_GROUP_RULE_ATTRIBUTE_CHARS,
     MAX_GROUP_RULE_NAME_CHARS, MAX_GROUP_RULE_VALUE_CHARS, MAX_PAGE_SIZE, SnapshotLimits,
 };
+use safeguard_rules::api::SourceKind;
 use safeguard_rules::api::admins::{
     MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MAX_TOKEN_NAME_CHARS, MIN_PASSWORD_CHARS,
+};
+use safeguard_rules::api::sources::{
+    MAX_EVERY_MINUTES, MAX_EXTRA_ATTRIBUTES, MAX_PAGE_SIZE as MAX_SOURCE_PAGE_SIZE,
+    MAX_SETTING_CHARS,
 };
 use safeguard_rules::api::webhooks::{
     MAX_WEBHOOK_EVENT_TYPES, MAX_WEBHOOK_NAME_CHARS, MAX_WEBHOOK_URL_CHARS, WEBHOOK_EVENT_TYPES,
@@ -174,6 +179,49 @@ fn apply(document: &mut Value) -> Vec<String> {
         field(schema, "eventTypes", event_types.clone());
     }
 
+    // A source's settings: the bounds JSON Schema can say. A filter's parentheses, a DN's
+    // shape and a PEM block are said in the descriptions and checked by the server.
+    // One attribute name: no character the server counts as whitespace (`char::is_whitespace`).
+    let one_name = format!("^[^{}]+$", whitespace_class());
+    let no_spaces = json!({"minLength": 1, "maxLength": 256, "pattern": one_name});
+    let page_size = json!({"minimum": 1, "maximum": MAX_SOURCE_PAGE_SIZE});
+    let attributes = json!({
+        "maxItems": MAX_EXTRA_ATTRIBUTES,
+        "items": {"type": "string", "minLength": 1, "maxLength": 256, "pattern": one_name},
+    });
+    field(
+        "LdapSettings",
+        "url",
+        json!({"maxLength": MAX_SETTING_CHARS, "pattern": "^[Ll][Dd][Aa][Pp][Ss]?://[^\\s/:]"}),
+    );
+    field(
+        "LdapSettings",
+        "baseDn",
+        json!({"minLength": 1, "maxLength": MAX_SETTING_CHARS, "pattern": "="}),
+    );
+    field(
+        "ScimSettings",
+        "baseUrl",
+        json!({"maxLength": MAX_SETTING_CHARS, "pattern": "^[Hh][Tt][Tt][Pp][Ss]?://[^\\s/:]"}),
+    );
+    field(
+        "CsvFileSettings",
+        "path",
+        json!({"maxLength": MAX_SETTING_CHARS, "pattern": "^/"}),
+    );
+    for schema in ["LdapSettings", "ScimSettings"] {
+        field(schema, "pageSize", page_size.clone());
+        field(schema, "attributes", attributes.clone());
+    }
+    for name in ["externalId", "login", "email", "firstName", "lastName"] {
+        field("SourceMapping", name, no_spaces.clone());
+    }
+    field(
+        "Schedule",
+        "everyMinutes",
+        json!({"minimum": 1, "maximum": MAX_EVERY_MINUTES}),
+    );
+
     // A change of the safeguards names all three fields (the server says which is missing).
     let required = json!({"required": ["appLevel", "orgLevel", "version"]});
     if !merge(document, "/components/schemas/SafeguardsUpdate", required) {
@@ -196,6 +244,7 @@ fn apply(document: &mut Value) -> Vec<String> {
         missing.push("/components/schemas/NewApp".to_owned());
     }
 
+    missing.extend(tag_source_kinds(document));
     missing.extend(parameters(document));
     missing
 }
@@ -238,6 +287,46 @@ fn parameters(document: &mut Value) -> Vec<String> {
 }
 
 /// Merges the members of `extra` into the object at `pointer`; false when there is none.
+/// A source's settings are one object whose `kind` says which: each kind's schema names `kind`
+/// among its own properties and requires it. (The generated `oneOf` adds `kind` beside each
+/// kind's schema, which forbids properties it does not list, so no object would match.)
+fn tag_source_kinds(document: &mut Value) -> Vec<String> {
+    let mut missing = Vec::new();
+    for (schema, kind) in [
+        ("UploadSettings", SourceKind::Upload),
+        ("LdapSettings", SourceKind::Ldap),
+        ("ScimSettings", SourceKind::Scim),
+        ("CsvFileSettings", SourceKind::CsvFile),
+    ] {
+        let pointer = format!("/components/schemas/{schema}");
+        let Some(object) = document
+            .pointer_mut(&pointer)
+            .and_then(Value::as_object_mut)
+        else {
+            missing.push(pointer);
+            continue;
+        };
+        if let Some(properties) = object
+            .entry("properties")
+            .or_insert_with(|| json!({}))
+            .as_object_mut()
+        {
+            properties.insert(
+                "kind".to_owned(),
+                json!({"type": "string", "enum": [kind.as_str()]}),
+            );
+        }
+        if let Some(required) = object
+            .entry("required")
+            .or_insert_with(|| json!([]))
+            .as_array_mut()
+        {
+            required.insert(0, json!("kind"));
+        }
+    }
+    missing
+}
+
 fn merge(document: &mut Value, pointer: &str, extra: Value) -> bool {
     match document.pointer_mut(pointer) {
         Some(target) if target.is_object() => {
