@@ -1,6 +1,8 @@
 //! An app's source through the API: settings checked field by field, secrets sealed and never
 //! answered, a test read, imports with no body from a file on disk (whole, missing, half
 //! written), and schedules that run, skip behind a roadblock, and outlive a restart.
+// Tests: a failed step should panic where it happened.
+#![allow(clippy::unwrap_used)]
 
 mod support;
 
