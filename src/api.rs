@@ -439,7 +439,17 @@ pub async fn save_app_source(
     settings: &safeguard_rules::api::SourceSettings,
 ) -> Result<safeguard_rules::api::SourceSettings, ApiError> {
     let id = js_sys::encode_uri_component(app_id);
-    let request = request(Method::PUT, &format!("/apps/{id}/source")).json(settings);
+    let mut sent = serde_json::to_value(settings).map_err(|e| ApiError::Network(e.to_string()))?;
+    // The shared type never writes a secret, so that no answer can carry one: the secret typed
+    // (or "" to remove the stored one) is added here.
+    if let (Some(secret), Some(fields)) = (settings.secret(), sent.as_object_mut()) {
+        let name = match settings {
+            safeguard_rules::api::SourceSettings::Scim(_) => "bearerToken",
+            _ => "password",
+        };
+        fields.insert(name.to_owned(), secret.into());
+    }
+    let request = request(Method::PUT, &format!("/apps/{id}/source")).json(&sent);
     decode(&body(request).await?)
 }
 

@@ -455,7 +455,7 @@ fn SourceForm(app_id: String, settings: SourceSettings) -> impl IntoView {
         <section class="card" data-testid="source-settings">
             <h2>"Import settings"</h2>
             <p class="muted">"Where this app's users are read from. A live source (a directory, a SCIM service, a file on the server) is read by the server when you import now or on a schedule; every read is all or nothing."</p>
-            <form class="stacked wide" on:submit=on_submit on:input=move |_| edited() on:change=move |_| edited() novalidate>
+            <form class="stacked wide source-form" on:submit=on_submit on:input=move |_| edited() on:change=move |_| edited() novalidate>
                 <fieldset disabled=move || !can.get() aria-describedby="source-read-only">
                     <label for="source-kind">"Source"</label>
                     <select id="source-kind" data-testid="source-kind"

@@ -176,6 +176,7 @@ async fn a_csv_file_source_is_saved_tested_and_imported_now() {
         .unwrap();
     assert_eq!(rows.len(), 3);
 
+    browser.screenshot("app-source-tested").await.unwrap();
     click(client, "[data-testid=import-now]").await.unwrap();
     let origin = wait_for_text(
         client,
@@ -189,6 +190,7 @@ async fn a_csv_file_source_is_saved_tested_and_imported_now() {
         origin.contains("Source: CSV file on the server"),
         "{origin}"
     );
+    browser.screenshot("app-source-imported").await.unwrap();
     let url = client.current_url().await.unwrap();
     assert!(url.path().starts_with("/imports/"), "{url}");
     let title = client.find(Locator::Css("h1")).await.unwrap();
@@ -272,6 +274,213 @@ async fn the_demo_zoom_app_shows_its_hourly_file_source_and_a_read_only_admin_ca
     .await
     .unwrap();
     assert!(!result.contains("0 scanned"), "{result}");
+
+    browser.close().await.unwrap();
+}
+
+/// How wide the page is laid out on the screen, and every sample cell whose label is not its
+/// column's header.
+const PHONE_JS: &str = r#"
+const table = document.querySelector('[data-testid=source-sample]');
+const headers = [...table.tHead.rows[0].cells].map(th => th.textContent.trim());
+const wrong = [];
+for (const row of table.tBodies[0].rows) {
+  [...row.cells].forEach((cell, i) => {
+    const content = getComputedStyle(cell, '::before').content;
+    const label = /^".*"$/.test(content) ? JSON.parse(content) : '';
+    if (label !== headers[i]) wrong.push(`${label} under ${headers[i]}`);
+  });
+}
+return { innerWidth: window.innerWidth, scrollWidth: document.documentElement.scrollWidth, wrong };
+"#;
+
+#[tokio::test]
+async fn the_settings_and_a_test_read_fit_a_phone_screen() {
+    let server = Server::start(true).await.unwrap();
+    let zoom = app_id(&server, "Zoom").await;
+    let browser = Browser::start_phone().await.unwrap();
+    let client = &browser.client;
+    // On a phone the signed-in administrator is folded behind the menu: the menu button shows
+    // that the console is signed in.
+    client
+        .goto(&format!("{}/signin", server.url))
+        .await
+        .unwrap();
+    browser
+        .fill_sign_in(DEMO_SUPER_ADMIN.0, DEMO_SUPER_ADMIN.1)
+        .await
+        .unwrap();
+    client
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=menu-button]"))
+        .await
+        .unwrap();
+    open_settings(client, &server, &zoom).await;
+    wait_for_prop(client, "[data-testid=source-kind]", "value", "csvFile").await;
+    click(client, "[data-testid=test-source]").await.unwrap();
+    wait_for_text(client, "[data-testid=source-test-summary]", "users", WAIT)
+        .await
+        .unwrap();
+    let shown = client.execute(PHONE_JS, vec![]).await.unwrap();
+    assert_eq!(shown["wrong"], serde_json::json!([]), "{shown}");
+    assert!(
+        shown["scrollWidth"].as_u64() <= shown["innerWidth"].as_u64(),
+        "{shown}"
+    );
+    browser.screenshot("narrow-app-source-test").await.unwrap();
+
+    // An LDAP directory's fields, the longest form.
+    select(client, "[data-testid=source-kind]", "ldap").await;
+    wait_for_text(client, "[data-testid=source-settings]", "Base DN", WAIT)
+        .await
+        .unwrap();
+    let width = client
+        .execute(
+            "return [document.documentElement.scrollWidth, window.innerWidth];",
+            vec![],
+        )
+        .await
+        .unwrap();
+    assert!(width[0].as_u64() <= width[1].as_u64(), "{width}");
+    browser.screenshot("narrow-app-source-ldap").await.unwrap();
+
+    browser.close().await.unwrap();
+}
+
+#[tokio::test]
+async fn an_ldap_password_is_only_said_to_be_set_and_can_be_removed() {
+    let server = Server::start(true).await.unwrap();
+    let jira = app_id(&server, "Jira").await;
+    let response = safeguard_e2e::api_client()
+        .unwrap()
+        .put(format!("{}/api/v1/apps/{jira}/source", server.url))
+        .json(&serde_json::json!({
+            "kind": "ldap",
+            "url": "ldap://127.0.0.1:1",
+            "bindDn": "cn=reader,dc=example,dc=com",
+            "password": "directory-secret",
+            "baseDn": "ou=people,dc=example,dc=com",
+        }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status().as_u16(), 200);
+    let browser = Browser::start().await.unwrap();
+    browser.sign_in(&server, DEMO_SUPER_ADMIN).await.unwrap();
+    let client = &browser.client;
+    open_settings(client, &server, &jira).await;
+    wait_for_text(client, "[data-testid=password-state]", "Set", WAIT)
+        .await
+        .unwrap();
+    // The password itself never comes back to the page.
+    assert_eq!(
+        prop(client, "[data-testid=source-password]", "value").await,
+        ""
+    );
+    assert_eq!(
+        prop(client, "#source-bind-dn", "value").await,
+        "cn=reader,dc=example,dc=com"
+    );
+    // The mapping shows the directory's defaults as placeholders.
+    assert_eq!(
+        client
+            .find(Locator::Css("[data-testid=mapping-login]"))
+            .await
+            .unwrap()
+            .attr("placeholder")
+            .await
+            .unwrap()
+            .as_deref(),
+        Some("uid")
+    );
+
+    // A URL that is not LDAP is refused beside its field.
+    type_into(
+        client,
+        "[data-testid=source-url]",
+        "http://directory.example.com",
+    )
+    .await;
+    click(client, "[data-testid=save-source]").await.unwrap();
+    wait_for_text(
+        client,
+        "#source-url-error",
+        "must start with ldap:// or ldaps://",
+        WAIT,
+    )
+    .await
+    .unwrap();
+
+    // Saved without the password typed again: the stored one is kept.
+    type_into(client, "[data-testid=source-url]", "ldap://127.0.0.1:2").await;
+    click(client, "[data-testid=save-source]").await.unwrap();
+    wait_for_text(client, "[data-testid=source-saved]", "Saved", WAIT)
+        .await
+        .unwrap();
+    let source = server
+        .get(&format!("/api/v1/apps/{jira}/source"))
+        .await
+        .unwrap();
+    assert_eq!(source["url"], "ldap://127.0.0.1:2", "{source}");
+    assert_eq!(source["passwordSet"], true, "{source}");
+
+    // A directory that does not answer: the test says what failed.
+    click(client, "[data-testid=test-source]").await.unwrap();
+    client
+        .wait()
+        .at_most(Duration::from_secs(60))
+        .for_element(Locator::Css("[data-testid=source-test-problem]"))
+        .await
+        .unwrap();
+
+    click(client, "[data-testid=remove-password]")
+        .await
+        .unwrap();
+    wait_for_text(
+        client,
+        "[data-testid=password-state]",
+        "Removed when you save",
+        WAIT,
+    )
+    .await
+    .unwrap();
+    click(client, "[data-testid=save-source]").await.unwrap();
+    wait_for_text(client, "[data-testid=password-state]", "Not set", WAIT)
+        .await
+        .unwrap();
+    let source = server
+        .get(&format!("/api/v1/apps/{jira}/source"))
+        .await
+        .unwrap();
+    assert_eq!(source["passwordSet"], false, "{source}");
+
+    // A new password typed is sent once, then only said to be set.
+    type_into(client, "[data-testid=source-password]", "another-secret").await;
+    wait_for_text(
+        client,
+        "[data-testid=password-state]",
+        "Replaced when you save",
+        WAIT,
+    )
+    .await
+    .unwrap();
+    click(client, "[data-testid=save-source]").await.unwrap();
+    wait_for_text(client, "[data-testid=source-saved]", "Saved", WAIT)
+        .await
+        .unwrap();
+    wait_for_text(client, "[data-testid=password-state]", "Set", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        prop(client, "[data-testid=source-password]", "value").await,
+        ""
+    );
+    let source = server
+        .get(&format!("/api/v1/apps/{jira}/source"))
+        .await
+        .unwrap();
+    assert_eq!(source["passwordSet"], true, "{source}");
 
     browser.close().await.unwrap();
 }
