@@ -49,6 +49,9 @@ fn paused_workday() -> ImportView {
         roadblock: None,
         resolved_by: None,
         error: None,
+        trigger: Default::default(),
+        source: Default::default(),
+        warnings: Default::default(),
         affected: None,
     }
 }

@@ -219,8 +219,9 @@ pub struct LdapSettings {
     /// Who binds; none binds anonymously.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bind_dn: Option<String>,
-    /// Write-only: kept when left out of a `PUT`; never in an answer.
-    #[serde(default, skip_serializing)]
+    /// Write-only: kept when left out of a `PUT`; never in an answer (answers are
+    /// [`SourceSettings::redacted`]).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub password: Option<String>,
     /// In answers: whether a password is stored.
     #[serde(default)]
@@ -261,7 +262,7 @@ pub struct ScimSettings {
     /// The service's base URL; `/Users` is read under it.
     pub base_url: String,
     /// Write-only: kept when left out of a `PUT`; never in an answer.
-    #[serde(default, skip_serializing)]
+    #[serde(default, skip_serializing_if = "Option::is_none")]
     pub bearer_token: Option<String>,
     /// In answers: whether a token is stored.
     #[serde(default)]
