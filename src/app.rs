@@ -31,7 +31,7 @@ pub fn App() -> impl IntoView {
                     <Route path=path!("/apps") view=Applications />
                     <Route path=path!("/apps/:id") view=AppDetail />
                     <Route path=path!("/imports") view=ImportMonitoring />
-                    <Route path=path!("/imports/:id") view=ImportDetail />
+                    <Route path=path!("/imports/:id") view={Lazy::<ImportDetailPage>::new()} />
                     <Route path=path!("/safeguards") view=Safeguards />
                     <Route path=path!("/logs") view={Lazy::<SystemLogPage>::new()} />
                     <Route path=path!("/settings/admins") view={Lazy::<AdminsPage>::new()} />
@@ -77,6 +77,9 @@ macro_rules! lazy_page {
 }
 
 lazy_page! {
+    // An import's page: opened from a link (the roadblock banner, Import Monitoring), after
+    // which fetching its module runs beside fetching the import itself.
+    ImportDetailPage => ImportDetail, import_detail_view;
     SystemLogPage => SystemLog, system_log_view;
     AdminsPage => Admins, admins_view;
     ApiTokensPage => ApiTokens, api_tokens_view;
