@@ -440,8 +440,8 @@ pub async fn save_app_source(
 ) -> Result<safeguard_rules::api::SourceSettings, ApiError> {
     let id = js_sys::encode_uri_component(app_id);
     let mut sent = serde_json::to_value(settings).map_err(|e| ApiError::Network(e.to_string()))?;
-    // The shared type never writes a secret, so that no answer can carry one: the secret typed
-    // (or "" to remove the stored one) is added here.
+    // The secret typed (or "" to remove the stored one) goes in the request under its kind's
+    // name, whatever the settings' own serialization does with it; answers never carry one.
     if let (Some(secret), Some(fields)) = (settings.secret(), sent.as_object_mut()) {
         let name = match settings {
             safeguard_rules::api::SourceSettings::Scim(_) => "bearerToken",
