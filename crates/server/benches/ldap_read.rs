@@ -17,6 +17,9 @@
 //!
 //! `cargo bench -p safeguard-server --bench ldap_read`
 
+// The tests' harness, and the certificates it serves (`super::certificates` there).
+#[path = "../tests/support/certificates.rs"]
+mod certificates;
 #[path = "../tests/support/slapd.rs"]
 mod slapd;
 

@@ -18,7 +18,12 @@
 //!
 //! `cargo bench -p safeguard-server --bench scim_read`
 
-// The tests' harness: `scim_server` finds the tools' Python through `super::smtp_tls`.
+// The tests' harness: `scim_server` finds the tools' Python through `super::smtp_tls`, which
+// names `super::certificates`.
+#[allow(dead_code)]
+#[path = "../tests/support/certificates.rs"]
+mod certificates;
+
 #[allow(dead_code, clippy::unwrap_used)]
 #[path = "../tests/support/smtp_tls.rs"]
 mod smtp_tls;

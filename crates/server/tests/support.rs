@@ -5,6 +5,7 @@
 // A test harness: a failed step should panic where it happened.
 #![allow(clippy::unwrap_used)]
 
+pub mod certificates;
 pub mod scim_server;
 pub mod slapd;
 pub mod smtp;

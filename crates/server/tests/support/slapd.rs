@@ -11,6 +11,7 @@
 // A test harness: a failed step should panic where it happened.
 #![allow(clippy::unwrap_used)]
 
+use super::certificates;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
@@ -70,68 +71,6 @@ fn base_ldif() -> String {
     )
 }
 
-/// `ca.pem` (a CA of its own) and, issued by it for 127.0.0.1, `cert.pem` with `key.pem`.
-fn make_certificates(dir: &Path) {
-    let openssl = |args: &[&str]| {
-        let status = Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stderr(Stdio::null())
-            .status()
-            .expect("openssl makes the certificates");
-        assert!(status.success(), "openssl {args:?}");
-    };
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Safeguard directory test CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-    ]);
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "server.csr",
-    ]);
-    std::fs::write(
-        dir.join("server.ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-    )
-    .unwrap();
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-        "-out",
-        "cert.pem",
-    ]);
-}
-
 fn config(dir: &Path) -> String {
     let d = dir.display();
     format!(
@@ -171,7 +110,7 @@ impl Slapd {
     pub fn start_with_people(n: usize) -> Self {
         let slapd = tool("slapd");
         let dir = tempfile::tempdir().unwrap();
-        make_certificates(dir.path());
+        certificates::make(dir.path());
         std::fs::create_dir(dir.path().join("db")).unwrap();
         let conf = dir.path().join("slapd.conf");
         std::fs::write(&conf, config(dir.path())).unwrap();

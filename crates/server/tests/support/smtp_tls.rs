@@ -3,6 +3,7 @@
 //! a free loopback port with a certificate for 127.0.0.1 issued by a CA made here by
 //! `openssl`, as a relay with a private CA has.
 
+use super::certificates;
 use serde_json::Value;
 use std::path::PathBuf;
 use std::process::Stdio;
@@ -48,72 +49,10 @@ fn free_port() -> u16 {
         .port()
 }
 
-/// `ca.pem` (a CA of its own) and, issued by it for 127.0.0.1, `cert.pem` with `key.pem`.
-fn make_certificates(dir: &std::path::Path) {
-    let openssl = |args: &[&str]| {
-        let status = std::process::Command::new("openssl")
-            .args(args)
-            .current_dir(dir)
-            .stderr(Stdio::null())
-            .status()
-            .expect("openssl makes the certificates");
-        assert!(status.success(), "openssl {args:?}");
-    };
-    openssl(&[
-        "req",
-        "-x509",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-days",
-        "2",
-        "-subj",
-        "/CN=Safeguard test CA",
-        "-keyout",
-        "ca.key",
-        "-out",
-        "ca.pem",
-    ]);
-    openssl(&[
-        "req",
-        "-newkey",
-        "rsa:2048",
-        "-nodes",
-        "-subj",
-        "/CN=127.0.0.1",
-        "-keyout",
-        "key.pem",
-        "-out",
-        "server.csr",
-    ]);
-    std::fs::write(
-        dir.join("server.ext"),
-        "subjectAltName=IP:127.0.0.1\nbasicConstraints=CA:FALSE\nextendedKeyUsage=serverAuth\n",
-    )
-    .unwrap();
-    openssl(&[
-        "x509",
-        "-req",
-        "-in",
-        "server.csr",
-        "-CA",
-        "ca.pem",
-        "-CAkey",
-        "ca.key",
-        "-CAcreateserial",
-        "-days",
-        "2",
-        "-extfile",
-        "server.ext",
-        "-out",
-        "cert.pem",
-    ]);
-}
-
 impl TlsSmtpServer {
     pub async fn start(mode: Mode) -> Self {
         let dir = tempfile::tempdir().unwrap();
-        make_certificates(dir.path());
+        certificates::make(dir.path());
         let script =
             PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("tests/support/smtp_tls_server.py");
         let python = python();
