@@ -17,7 +17,7 @@ pub use admins::{
     AdminView, ApiTokenView, BACKGROUND_HEADER, CONSOLE_HEADER, CreatedApiToken, Me, NewAdmin,
     NewApiToken, Role, SignIn,
 };
-pub use apps::{AppUserView, AppView, NewApp};
+pub use apps::{AppPatch, AppUserView, AppView, MatchField, NewApp};
 pub use email::{
     Bounce, BounceRemoval, BounceRemovalError, BounceRemovalResult, DeliveryStatus, OutboxMessage,
 };

@@ -19,7 +19,9 @@ mod seen;
 mod unquoted_part;
 
 use crate::hash_slots::{NONE, hash_str, position};
-use crate::org::{App, AppPopulation, Assignment, GroupRule, User, fold_login};
+use crate::ids::AppId;
+use crate::org::{App, AppPopulation, Assignment, GroupRule, Profile, User, fold_login};
+use crate::planner::{PlanInput, plan_import};
 use crate::org_index::{OrgIndex, StoredUser};
 use crate::plan::Plan;
 use crate::planner::ChangeWriter;
@@ -27,7 +29,7 @@ use crate::snapshot::{
     MAX_REPORTED, Origin, SnapshotLimits, SnapshotRejection, empty, repeated_external_id,
     repeated_login, too_many_users,
 };
-use crate::snapshot_csv::{OpenCsv, csv_error, open};
+use crate::snapshot_csv::{OpenCsv, csv_error, open, read_csv_with};
 use crate::validation::FieldError;
 use part_reader::{CoreRecord, PartReader};
 use row::{Difference, Layout, Record, Row};
@@ -41,8 +43,10 @@ use unquoted_part::{LineRecord, UnquotedPart};
 /// What the CSV planner reads: the org as [`crate::PlanInput`] describes it, and its index.
 #[derive(Clone, Copy, Debug)]
 pub struct CsvPlanInput<'a> {
-    /// The app the import reads from, with its profile-source and deactivation settings.
+    /// The app the import reads from, with its profile-source and directory settings.
     pub app: &'a App,
+    /// Every app of the org, `app` among them.
+    pub apps: &'a [App],
     /// Every user of the org (at least those [`crate::PlanInput`] asks for).
     pub users: &'a [User],
     pub assignments: &'a [Assignment],
@@ -63,6 +67,11 @@ pub fn plan_csv(bytes: &[u8], input: CsvPlanInput<'_>) -> Result<Plan, Vec<Field
 
 /// Reads, validates and plans a CSV snapshot within `limits`: what `read_csv_with` and then
 /// `plan_import` answer, the same plan or the same rejection.
+///
+/// Row by row only for an import from the profile source that owns every profile it lists,
+/// matching by login (the org's directory import, the one of a million rows); any other import
+/// reads the snapshot and plans it, as does a file where an entry's external id and login name
+/// two users (a renamed login: the exact rules decide).
 ///
 /// A file of [`PARTS_FROM_BYTES`] or more is read in parts on two threads where the platform
 /// has them (see [`plan_csv_in_parts`]); the answer is the same either way.
@@ -101,19 +110,60 @@ pub fn plan_csv_in_parts(
     input: CsvPlanInput<'_>,
     parts_from: usize,
 ) -> Result<Plan, SnapshotRejection> {
+    let fits = input.index.fits(input.users, input.assignments)
+        && input.index.primary() == Some(&input.app.id);
+    let row_by_row = input.app.owns_every_profile(input.apps) && !input.app.match_by_email;
+    if !row_by_row {
+        return plan_snapshot(bytes, limits, input);
+    }
+    let rebuilt;
+    let index = if fits {
+        input.index
+    } else {
+        rebuilt = OrgIndex::new(input.users, input.assignments, input.apps);
+        &rebuilt
+    };
+    match plan_rows(bytes, limits, input, index, parts_from) {
+        Err(Stop::NeedsSnapshot) => plan_snapshot(bytes, limits, input),
+        Err(Stop::Rejected(rejection)) => Err(rejection),
+        // A whole file is never uncertain: `plan_rows` reads it in one pass first.
+        Err(Stop::Uncertain) => plan_snapshot(bytes, limits, input),
+        Ok(plan) => Ok(plan),
+    }
+}
+
+/// The exact way: the snapshot read, then planned.
+fn plan_snapshot(
+    bytes: &[u8],
+    limits: &SnapshotLimits,
+    input: CsvPlanInput<'_>,
+) -> Result<Plan, SnapshotRejection> {
+    let snapshot = read_csv_with(bytes, limits)?;
+    Ok(plan_import(PlanInput {
+        app: input.app,
+        apps: input.apps,
+        users: input.users,
+        assignments: input.assignments,
+        populations: input.populations,
+        group_rules: input.group_rules,
+        snapshot: &snapshot,
+    }))
+}
+
+/// Plans row by row against `index`; [`Stop::NeedsSnapshot`] when a row needs the exact rules.
+fn plan_rows(
+    bytes: &[u8],
+    limits: &SnapshotLimits,
+    input: CsvPlanInput<'_>,
+    index: &OrgIndex,
+    parts_from: usize,
+) -> Result<Plan, Stop> {
     let OpenCsv {
         mut reader,
         names,
         columns,
-    } = open(bytes, limits)?;
+    } = open(bytes, limits).map_err(Stop::Rejected)?;
     let layout = Layout::new(&columns, limits);
-    let rebuilt;
-    let index = if input.index.fits(input.users, input.assignments) {
-        input.index
-    } else {
-        rebuilt = OrgIndex::new(input.users, input.assignments);
-        &rebuilt
-    };
     let in_app = app_users(input, index);
     let two_threads = std::thread::available_parallelism().is_ok_and(|n| n.get() >= 2);
     if bytes.len() >= parts_from && two_threads {
@@ -130,7 +180,7 @@ pub fn plan_csv_in_parts(
         let rows_start = usize::try_from(reader.position().byte()).ok();
         match rows_start.map(|start| parts.plan(start)) {
             Some(Ok(plan)) => return Ok(plan),
-            Some(Err(Stop::Rejected(rejection))) => return Err(rejection),
+            Some(Err(stop @ (Stop::Rejected(_) | Stop::NeedsSnapshot))) => return Err(stop),
             Some(Err(Stop::Uncertain)) | None => {}
         }
     }
@@ -144,10 +194,10 @@ pub fn plan_csv_in_parts(
         })
     };
     match read_rows(read, &mut planner, &layout, limits, true) {
-        Ok(rows) => planner.finish_here(rows),
-        Err(Stop::Rejected(rejection)) => Err(rejection),
-        // A whole file is never uncertain; answer as a single pass would if it were.
-        Err(Stop::Uncertain) => planner.finish_here(0),
+        Ok(_) if planner.needs_snapshot && planner.errors.is_empty() => Err(Stop::NeedsSnapshot),
+        Ok(rows) => planner.finish_here(rows).map_err(Stop::Rejected),
+        Err(Stop::Uncertain) if planner.needs_snapshot => Err(Stop::NeedsSnapshot),
+        Err(stop) => Err(stop),
     }
 }
 
@@ -157,6 +207,8 @@ enum Stop {
     Rejected(SnapshotRejection),
     /// The two-part reading cannot be sure of its answer; read again in one pass.
     Uncertain,
+    /// A row needs the exact rules: plan from the snapshot.
+    NeedsSnapshot,
 }
 
 /// Reads rows into `planner` with `read`, a batch at a time, until the end, and answers how
@@ -307,7 +359,7 @@ impl<'a> Parts<'a> {
                         )
                     }
                 };
-                if read.is_err() || !planner.errors.is_empty() {
+                if read.is_err() || !planner.errors.is_empty() || planner.needs_snapshot {
                     give_up.store(true, Ordering::Relaxed);
                 }
                 bits = (planner.logins.take_bits(), planner.external_ids.take_bits());
@@ -337,6 +389,14 @@ impl<'a> Parts<'a> {
         };
         let mut read: Vec<(usize, PartResult<'_>)> = mine.into_iter().chain(theirs).collect();
         read.sort_by_key(|(k, _)| *k);
+        // A valid row that needs the exact rules: the file is read again in one pass, which
+        // finds any problem first and otherwise answers from the snapshot.
+        if read
+            .iter()
+            .any(|(_, part)| matches!(part, Ok((planner, _)) if planner.needs_snapshot))
+        {
+            return Err(Stop::Uncertain);
+        }
         if read.len() != cuts.len() + 1 {
             // A thread gave up: the first part may still hold the answer (a row that cannot be
             // read, or one too many, refuses the file whatever comes after).
@@ -543,6 +603,11 @@ struct RowPlanner<'a> {
     /// Users whose attributes change while group rules exist, with their new attributes: the
     /// rules are applied once their other assignments are looked up, after the rows.
     regrouped: Vec<(u32, BTreeMap<String, String>)>,
+    /// Users reactivated, with the attributes their group rules are matched on after the rows.
+    reactivated: Vec<(u32, BTreeMap<String, String>)>,
+    /// A valid row whose external id is the app user of another user than its login's: only
+    /// the snapshot planner decides which one it is.
+    needs_snapshot: bool,
     /// The org user of the last row found in the org, to guess the next row's (see
     /// [`Lookup::batch`]).
     last_user: u32,
@@ -572,6 +637,8 @@ impl<'a> RowPlanner<'a> {
             new_external_ids: new_values(),
             in_app,
             regrouped: Vec::new(),
+            reactivated: Vec::new(),
+            needs_snapshot: false,
             // No guess for the first row: NONE + 1 overflows.
             last_user: NONE,
         }
@@ -597,6 +664,7 @@ impl<'a> RowPlanner<'a> {
         let mut writers = Vec::with_capacity(later.len());
         for part in later {
             self.regrouped.extend(part.regrouped);
+            self.reactivated.extend(part.reactivated);
             writers.push(part.writer);
         }
         Some(writers)
@@ -680,15 +748,32 @@ impl<'a> RowPlanner<'a> {
             return;
         }
 
+        if owner != NONE && known.map(|(u, _)| u) != Some(owner) {
+            self.needs_snapshot = true;
+        }
+        if self.needs_snapshot {
+            return;
+        }
         let Some((u, stored)) = known else {
-            self.writer.create(row.login, row.profile());
+            self.writer.create(row.login, row.profile(), row.external_id);
             return;
         };
+        let reactivating = self.index.is_deactivated(u);
+        if reactivating {
+            let Some(user) = self.index.who(u) else {
+                return;
+            };
+            if !self.input.app.reactivates_returning_users() {
+                self.writer.skip_deactivated(user);
+                return;
+            }
+            self.writer.reactivate(user);
+        }
         let difference = row.compare(&stored);
         let assigned = self.in_app(u as usize);
         if difference == Difference::Same {
             self.writer.counts.unchanged += 1;
-            if assigned {
+            if assigned && !reactivating {
                 return;
             }
         }
@@ -697,15 +782,27 @@ impl<'a> RowPlanner<'a> {
         let Some(user) = self.index.who(u) else {
             return;
         };
+        let attributes_after = |profile: Option<&Profile>| match profile {
+            Some(profile) => profile.attributes.clone(),
+            None => self.input.users.get(u as usize).map(|user| user.profile.attributes.clone()).unwrap_or_default(),
+        };
+        let mut reactivated_with = None;
         if let Difference::Changed { attributes } = difference {
             let profile = row.profile();
-            if attributes && self.writer.has_group_rules() {
+            if reactivating {
+                reactivated_with = Some(profile.attributes.clone());
+            } else if attributes && self.writer.has_group_rules() {
                 self.regrouped.push((u, profile.attributes.clone()));
             }
-            self.writer.update(user, profile);
+            self.writer.update(user, profile, row.external_id);
         }
         if !assigned {
-            self.writer.own_assign(Some(user.id), user.login);
+            self.writer
+                .own_assign(Some(user.id), user.login, row.external_id, None);
+        }
+        if reactivating {
+            let attributes = reactivated_with.unwrap_or_else(|| attributes_after(None));
+            self.reactivated.push((u, attributes));
         }
     }
 
@@ -730,6 +827,13 @@ impl<'a> RowPlanner<'a> {
             if let Some(user) = users.get(*u as usize) {
                 let others: Vec<&Assignment> = self.others(*u).collect();
                 self.writer.regroup(user, attributes, &others);
+            }
+        }
+        for (u, attributes) in &self.reactivated {
+            if let Some(user) = users.get(*u as usize) {
+                let held: Vec<&AppId> = self.others(*u).map(|a| &a.app_id).collect();
+                self.writer
+                    .rules_after_reactivation(user.into(), attributes, held.into_iter());
             }
         }
         Ok(self.writer.finish(rows as u64, self.input.populations))

@@ -31,6 +31,7 @@ pub mod settings;
 pub mod snapshot;
 pub mod snapshot_csv;
 pub mod validation;
+pub mod warnings;
 
 pub use csv_planner::{CsvPlanInput, plan_csv, plan_csv_with};
 pub use evaluator::{Verdict, evaluate};

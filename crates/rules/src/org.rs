@@ -14,26 +14,87 @@ use std::collections::BTreeMap;
 pub struct App {
     pub id: AppId,
     pub name: String,
-    /// Imports from this app own the users' lifecycle.
+    /// Imports from this app own the users' lifecycle, and may own their profiles.
     pub profile_source: bool,
     /// With `profile_source`: a user removed from this source is deactivated, and so loses every
     /// app assignment in every app.
     pub deactivate_on_remove: bool,
+    /// With `profile_source`: its rank among the profile sources, 1 the highest. Of the profile
+    /// sources that have an app user for a user, the highest-ranked owns the user's profile.
+    #[serde(default)]
+    pub profile_source_priority: Option<u32>,
+    /// An entry no app user and no login matches is matched by email too (`matchBy` holds
+    /// `"email"`).
+    #[serde(default)]
+    pub match_by_email: bool,
+    /// With `profile_source`: a deactivated user this source lists again is reactivated.
+    #[serde(default = "yes")]
+    pub reactivate_on_return: bool,
+}
+
+fn yes() -> bool {
+    true
 }
 
 impl App {
+    /// An app with the directory settings' defaults: ranked last among profile sources, matched
+    /// by login only, reactivating returning users.
+    pub fn new(id: AppId, name: &str, profile_source: bool, deactivate_on_remove: bool) -> Self {
+        Self {
+            id,
+            name: name.to_owned(),
+            profile_source,
+            deactivate_on_remove,
+            profile_source_priority: None,
+            match_by_email: false,
+            reactivate_on_return: true,
+        }
+    }
+
     /// Whether a user removed from this source is deactivated, not only unassigned.
     pub fn deactivates_removed_users(&self) -> bool {
         self.profile_source && self.deactivate_on_remove
     }
+
+    /// Whether a deactivated user this source lists is reactivated.
+    pub fn reactivates_returning_users(&self) -> bool {
+        self.profile_source && self.reactivate_on_return
+    }
+
+    /// The rank that orders profile sources: the priority, and after every ranked source the
+    /// unranked ones (a profile source stored before ranks existed). `None` for other apps.
+    pub fn profile_rank(&self) -> Option<u32> {
+        self.profile_source
+            .then(|| self.profile_source_priority.unwrap_or(u32::MAX))
+    }
+
+    /// The profile sources of `apps` that outrank this app: a user with an app user in one of
+    /// them has its profile owned there. Every profile source outranks an app that is not one.
+    pub fn outranked_by<'a>(&self, apps: &'a [App]) -> Vec<&'a AppId> {
+        let mine = self.profile_rank();
+        apps.iter()
+            .filter(|other| other.id != self.id)
+            .filter(|other| match (other.profile_rank(), mine) {
+                (Some(theirs), Some(mine)) => theirs < mine,
+                (Some(_), None) => true,
+                (None, _) => false,
+            })
+            .map(|other| &other.id)
+            .collect()
+    }
+
+    /// Whether this app is a profile source no other profile source of `apps` outranks: it owns
+    /// the profile of every user it lists.
+    pub fn owns_every_profile(&self, apps: &[App]) -> bool {
+        self.profile_source && self.outranked_by(apps).is_empty()
+    }
 }
 
-/// A user's profile: what an import may update.
+/// A user's profile, which the profile source that owns it updates; or an app user's app profile,
+/// what the app's source last said of the user.
 #[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Profile {
-    #[serde(default, skip_serializing_if = "Option::is_none")]
-    pub external_id: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub first_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -85,13 +146,50 @@ pub enum AssignmentSource {
     GroupRule(GroupRuleId),
 }
 
-/// One user assigned to one app: one app user.
+/// One user assigned to one app: one app user, with what the app's source last said of it.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Assignment {
     pub user_id: UserId,
     pub app_id: AppId,
     pub source: AssignmentSource,
+    /// The app's own id for the user, from its source; `None` until the source lists the user
+    /// (an assignment a group rule made).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
+    /// The app profile, when it is not simply the user's profile: the source of an app that does
+    /// not own the user's profile keeps its own. `None`: the user's profile.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub app_profile: Option<Box<Profile>>,
+}
+
+impl Assignment {
+    /// A direct assignment with what a source said of the user: its id and nothing else.
+    pub fn direct(user_id: UserId, app_id: AppId, external_id: Option<String>) -> Self {
+        Self {
+            user_id,
+            app_id,
+            source: AssignmentSource::Direct,
+            external_id,
+            app_profile: None,
+        }
+    }
+
+    /// An assignment a group rule made.
+    pub fn by_rule(user_id: UserId, app_id: AppId, rule: GroupRuleId) -> Self {
+        Self {
+            user_id,
+            app_id,
+            source: AssignmentSource::GroupRule(rule),
+            external_id: None,
+            app_profile: None,
+        }
+    }
+
+    /// Whether the app's source has listed the user: the app user that ranks a profile source.
+    pub fn listed_by_source(&self) -> bool {
+        self.external_id.is_some()
+    }
 }
 
 /// A group rule: users whose profile attribute `attribute` equals `equals` are members of the

@@ -1,5 +1,10 @@
-//! An index of the org for the CSV planner: users by folded login and by external id, and the
-//! assignments of each app and of each user, as positions in the org's own slices.
+//! An index of the org for the CSV planner: users by folded login and by the external id of
+//! their app user in the org's first profile source, and the assignments of each app and of
+//! each user, as positions in the org's own slices.
+//!
+//! The CSV planner plans quickly only the import that needs no more than this: one from the
+//! profile source that owns every profile it lists (the highest-ranked), matching by login. Its
+//! external ids are the ones indexed here. Any other import is planned from the snapshot.
 //!
 //! Building it reads every user and assignment once (hashing a million logins, about as long as
 //! planning itself), so it is built when the org is loaded and kept beside it: a server plans
@@ -10,7 +15,7 @@ mod stored_users;
 
 use crate::hash_slots::{HashSlots, NONE, hash_str, position};
 use crate::ids::AppId;
-use crate::org::{Assignment, User, fold_login};
+use crate::org::{App, Assignment, User, UserStatus, fold_login};
 use crate::planner::Who;
 use rustc_hash::FxHashMap as HashMap;
 pub(crate) use stored_users::StoredUser;
@@ -22,10 +27,16 @@ use stored_users::{StoredNames, StoredUsers};
 pub struct OrgIndex {
     users: usize,
     assignments: usize,
+    /// The profile source whose external ids are indexed: the highest-ranked, which owns every
+    /// profile it lists. `None` when the org has no profile source.
+    primary: Option<AppId>,
+    /// One bit per user: deactivated.
+    deactivated: Vec<u64>,
     /// Users by folded login ([`fold_login`]); of users whose logins fold to the same, only the
     /// first, as the snapshot planner matches them.
     logins: HashSlots,
-    /// Users by external id; of users with the same external id, only the first.
+    /// Users by the external id of their app user in `primary`; of users with the same one,
+    /// only the first.
     external_ids: HashSlots,
     /// What a row is compared with, per user, including the owner of the user's external id:
     /// the first user with the same id ([`NONE`] without one). A row that carries that id
@@ -47,25 +58,51 @@ pub struct OrgIndex {
 }
 
 impl OrgIndex {
-    pub fn new(users: &[User], assignments: &[Assignment]) -> Self {
+    /// The index of `users` and `assignments`, for imports from the highest-ranked profile
+    /// source of `apps`.
+    pub fn new(users: &[User], assignments: &[Assignment], apps: &[App]) -> Self {
+        let primary = apps
+            .iter()
+            .find(|app| app.owns_every_profile(apps))
+            .map(|app| app.id.clone());
         let mut logins = HashSlots::with_capacity(users.len());
         let mut external_ids = HashSlots::with_capacity(users.len());
         let mut stored = StoredUsers::with_capacity(users.len());
         let mut names = StoredNames::with_capacity(users.len());
         let mut scratch = Vec::new();
         let mut first_with_login = vec![0u64; users.len().div_ceil(64)];
+        let mut deactivated = vec![0u64; users.len().div_ceil(64)];
         let mut by_id: HashMap<&str, u32> =
             HashMap::with_capacity_and_hasher(users.len(), Default::default());
         for (i, user) in users.iter().enumerate() {
+            by_id.entry(user.id.as_str()).or_insert(position(i));
+        }
+        // Each user's external id in the primary app, when they have an app user there.
+        let mut primary_ids: Vec<Option<&str>> = vec![None; users.len()];
+        if let Some(primary) = &primary {
+            for assignment in assignments.iter().filter(|a| a.app_id == *primary) {
+                if let (Some(&u), Some(id)) = (
+                    by_id.get(assignment.user_id.as_str()),
+                    assignment.external_id.as_deref(),
+                ) && let Some(slot) = primary_ids.get_mut(u as usize)
+                {
+                    slot.get_or_insert(id);
+                }
+            }
+        }
+        for (i, user) in users.iter().enumerate() {
             let at = position(i);
-            by_id.entry(user.id.as_str()).or_insert(at);
             let folded = fold_login(&user.login);
             let hash = hash_str(&folded);
             if find_login(&logins, &stored, hash, &folded).is_none() {
                 logins.insert(hash, at);
                 first_with_login[i / 64] |= 1 << (i % 64);
             }
-            let owner = match &user.profile.external_id {
+            if user.status == UserStatus::Deactivated {
+                deactivated[i / 64] |= 1 << (i % 64);
+            }
+            let external_id = primary_ids[i];
+            let owner = match external_id {
                 Some(id) => {
                     let hash = hash_str(id);
                     find_external_id(&external_ids, &stored, hash, id).unwrap_or_else(|| {
@@ -75,7 +112,7 @@ impl OrgIndex {
                 }
                 None => NONE,
             };
-            stored.push(user, &folded, owner, &mut scratch);
+            stored.push(user, &folded, owner, external_id, &mut scratch);
             names.push(user);
         }
         stored.shrink_to_fit();
@@ -113,6 +150,8 @@ impl OrgIndex {
         Self {
             users: users.len(),
             assignments: assignments.len(),
+            primary,
+            deactivated,
             logins,
             external_ids,
             stored,
@@ -129,6 +168,19 @@ impl OrgIndex {
     /// planning with the index of another org. It cannot see a change that keeps the lengths.
     pub fn fits(&self, users: &[User], assignments: &[Assignment]) -> bool {
         self.users == users.len() && self.assignments == assignments.len()
+    }
+
+    /// The profile source whose external ids this index holds.
+    pub fn primary(&self) -> Option<&AppId> {
+        self.primary.as_ref()
+    }
+
+    /// Whether user `u` is deactivated.
+    pub(crate) fn is_deactivated(&self, user: u32) -> bool {
+        let u = user as usize;
+        self.deactivated
+            .get(u / 64)
+            .is_some_and(|word| word & (1 << (u % 64)) != 0)
     }
 
     /// The user whose folded login is `folded` (the first, if several fold to it), with what

@@ -2,6 +2,7 @@
 
 use crate::ids::{AppId, GroupRuleId, UserId};
 use crate::org::Profile;
+use crate::warnings::ImportWarnings;
 use serde::{Deserialize, Serialize};
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -13,15 +14,22 @@ pub enum ChangeKind {
     Assign,
     Unassign,
     Deactivate,
+    /// A deactivated user a profile source lists again is active again.
+    Reactivate,
+    /// An entry the import leaves alone: its user is deactivated, and this app does not
+    /// reactivate (cause [`Cause::UserDeactivated`]).
+    Skip,
 }
 
 impl ChangeKind {
-    pub const ALL: [ChangeKind; 5] = [
+    pub const ALL: [ChangeKind; 7] = [
         ChangeKind::Create,
         ChangeKind::Update,
         ChangeKind::Assign,
         ChangeKind::Unassign,
         ChangeKind::Deactivate,
+        ChangeKind::Reactivate,
+        ChangeKind::Skip,
     ];
 
     pub fn as_str(self) -> &'static str {
@@ -31,6 +39,8 @@ impl ChangeKind {
             ChangeKind::Assign => "assign",
             ChangeKind::Unassign => "unassign",
             ChangeKind::Deactivate => "deactivate",
+            ChangeKind::Reactivate => "reactivate",
+            ChangeKind::Skip => "skip",
         }
     }
 
@@ -52,12 +62,26 @@ pub enum Cause {
     /// The import changed an attribute a group rule uses; the rule took the user out of its
     /// group and the group's app assignment went with it. Not counted by the safeguards.
     GroupRule,
+    /// For `skip`: the entry's user is deactivated, and only a profile source that reactivates
+    /// brings them back.
+    UserDeactivated,
 }
 
 impl Cause {
+    pub const ALL: [Cause; 4] = [
+        Cause::RemovedFromSource,
+        Cause::Deactivated,
+        Cause::GroupRule,
+        Cause::UserDeactivated,
+    ];
+
     /// Whether the safeguards count an unassignment with this cause.
     pub fn is_counted(self) -> bool {
-        !matches!(self, Cause::GroupRule)
+        !matches!(self, Cause::GroupRule | Cause::UserDeactivated)
+    }
+
+    pub fn parse(text: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|c| c.as_str() == text)
     }
 
     pub fn as_str(self) -> &'static str {
@@ -65,12 +89,17 @@ impl Cause {
             Cause::RemovedFromSource => "removedFromSource",
             Cause::Deactivated => "deactivated",
             Cause::GroupRule => "groupRule",
+            Cause::UserDeactivated => "userDeactivated",
         }
     }
 }
 
 /// One change of a plan. It names its user by `login`, and by `user_id` when the user exists;
 /// a user the import creates has no id yet, and whoever applies the plan gives it one.
+///
+/// An `update` without `app_id` changes the user's profile (the import's app owns it) and the
+/// `external_id` of the user's app user in the import's app; one with `app_id` changes only
+/// that app user: its `external_id`, and its app profile to `profile`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(rename_all = "camelCase")]
 pub struct Change {
@@ -83,9 +112,14 @@ pub struct Change {
     pub app_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<Cause>,
-    /// For `create` and `update`: the profile the user will have.
+    /// For `create` and `update`: the profile the user will have. For the `assign` of the
+    /// import's own app, or an `update` with `app_id`: the app profile, when the app does not
+    /// own the user's profile.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub profile: Option<Profile>,
+    /// For the `assign` of the import's own app and for `update`: the app's id for the user.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub external_id: Option<String>,
     /// For an `assign` a group rule makes: the rule, so the assignment's source is recorded.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub group_rule_id: Option<GroupRuleId>,
@@ -104,6 +138,9 @@ pub struct Counts {
     pub assigned: u64,
     pub unassigned: u64,
     pub deactivated: u64,
+    /// Deactivated users a profile source listed again. Never counted by the safeguards.
+    #[serde(default)]
+    pub reactivated: u64,
 }
 
 /// The counted unassignments of one app, against its population before the import.
@@ -141,4 +178,7 @@ pub struct Plan {
     pub changes: Vec<Change>,
     pub counts: Counts,
     pub impact: Impact,
+    /// Entries the planner could not match to one user, left out of the plan.
+    #[serde(default, skip_serializing_if = "ImportWarnings::is_empty")]
+    pub warnings: ImportWarnings,
 }

@@ -1,11 +1,15 @@
 //! The planner: a snapshot and the org as it is -> the [`Plan`], every change named.
 //!
-//! A full import brings the app in line with its source: every user of the snapshot ends up
-//! assigned to the app (created first when the login is new to the org, updated when the profile
-//! differs), and every app user missing from the snapshot is *removed from the source*: unassigned
-//! from the app, or, when the app is a profile source that deactivates, deactivated, which takes
-//! away every app assignment in every app. Changed attributes move users in and out of group
-//! rules, and the assignments those rules give go with them.
+//! A full import brings the app in line with its source (`sources.md`): each entry of the
+//! snapshot is matched to a user (by this app's external id, then login, then, when the app
+//! asks, email) or creates one, and ends up assigned to the app. Where the import's app owns the
+//! user's profile (the highest-ranked profile source listing the user) the entry is the profile;
+//! elsewhere it is only this app's app user. A deactivated user comes back only through a
+//! profile source that reactivates; other apps skip the entry. Every app user missing from the
+//! snapshot is *removed from the source*: unassigned from the app, or, when the app is a profile
+//! source that deactivates, deactivated, which takes away every app assignment in every app.
+//! Changed attributes move users in and out of group rules, and the assignments those rules
+//! give go with them.
 //!
 //! The planner works in a few linear passes over its input and allocates per change, not per
 //! user, so a snapshot of a million users plans in well under two seconds (see BENCHMARKS.md).
@@ -16,19 +20,22 @@ pub(crate) use changes::ChangeWriter;
 pub(crate) use changes::Who;
 
 use crate::ids::AppId;
-use crate::org::{App, AppPopulation, Assignment, AssignmentSource, GroupRule, User, fold_login};
+use crate::org::{App, AppPopulation, Assignment, GroupRule, User, UserStatus, fold_login};
 use crate::plan::{AppImpact, Cause, Change, ChangeKind, Impact, Plan};
 use crate::snapshot::SnapshotUser;
 use rustc_hash::{FxHashMap as HashMap, FxHashSet as HashSet};
 use std::borrow::Cow;
 
 /// Everything the planner reads. The caller gives at least: every user assigned to `app`, every
-/// org user whose login the snapshot names, and every assignment of those users in every app.
-/// More users or assignments than that do no harm.
+/// org user the snapshot's logins, external ids or (with `matchBy` email) emails name, and every
+/// assignment of those users in every app. More users or assignments than that do no harm.
 #[derive(Clone, Copy, Debug)]
 pub struct PlanInput<'a> {
-    /// The app the import reads from, with its profile-source and deactivation settings.
+    /// The app the import reads from, with its profile-source and directory settings.
     pub app: &'a App,
+    /// Every app of the org, `app` among them: the profile sources' ranks decide who owns a
+    /// profile.
+    pub apps: &'a [App],
     pub users: &'a [User],
     pub assignments: &'a [Assignment],
     /// Every app's population before the import: the denominators of the safeguards.
@@ -40,10 +47,31 @@ pub struct PlanInput<'a> {
 /// What the planner learns about one existing user while matching the snapshot.
 #[derive(Clone, Copy, Default)]
 struct UserState<'a> {
-    /// The user's assignment to the import's app, when there is one.
-    in_app: Option<&'a AssignmentSource>,
+    /// The user's app user in the import's app, when there is one.
+    in_app: Option<&'a Assignment>,
     /// The snapshot user it matched.
     matched: Option<&'a SnapshotUser>,
+    /// A profile source that outranks the import's app has an app user for this user: the
+    /// profile is owned there.
+    owned_elsewhere: bool,
+}
+
+/// How an entry found its user ("Matching an entry of a snapshot to a user" in `sources.md`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum MatchedBy {
+    ExternalId,
+    Login,
+    Email,
+}
+
+impl MatchedBy {
+    fn as_str(self) -> &'static str {
+        match self {
+            MatchedBy::ExternalId => "externalId",
+            MatchedBy::Login => "login",
+            MatchedBy::Email => "email",
+        }
+    }
 }
 
 /// Plans a full import. Pure: the same input always gives the same plan, in the same order.
@@ -60,39 +88,141 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
         by_id.entry(user.id.as_str()).or_insert(i);
         by_login.entry(fold_login(&user.login)).or_insert(i);
     }
+    // Users by email, only when the app matches by it: `None` where two or more share one.
+    let mut by_email: HashMap<Cow<'_, str>, Option<usize>> = HashMap::default();
+    if app.match_by_email {
+        for (i, user) in input.users.iter().enumerate() {
+            if let Some(email) = user.profile.email.as_deref().filter(|e| !e.trim().is_empty()) {
+                by_email
+                    .entry(fold_login(email.trim()))
+                    .and_modify(|found| *found = None)
+                    .or_insert(Some(i));
+            }
+        }
+    }
+    let outranking: HashSet<&AppId> = if app.profile_source {
+        app.outranked_by(input.apps).into_iter().collect()
+    } else {
+        HashSet::default()
+    };
     let mut states = vec![UserState::default(); input.users.len()];
+    // This app's app users by their external id: the first match of an entry.
+    let mut by_external_id: HashMap<&str, usize> = HashMap::default();
     for assignment in input.assignments {
-        if assignment.app_id == app.id
-            && let Some(&i) = by_id.get(assignment.user_id.as_str())
-        {
-            states[i].in_app = Some(&assignment.source);
+        let Some(&i) = by_id.get(assignment.user_id.as_str()) else {
+            continue;
+        };
+        if assignment.app_id == app.id {
+            states[i].in_app = Some(assignment);
+            if let Some(id) = &assignment.external_id {
+                by_external_id.entry(id.as_str()).or_insert(i);
+            }
+        } else if assignment.listed_by_source() && outranking.contains(&assignment.app_id) {
+            states[i].owned_elsewhere = true;
         }
     }
 
     // Users whose attributes change are re-checked against the group rules once their other
     // assignments are known (the second pass below).
     let mut regrouped: Vec<usize> = Vec::new();
+    let mut reactivated: Vec<usize> = Vec::new();
     for snap in input.snapshot {
-        match by_login.get(&*fold_login(&snap.login)) {
-            Some(&i) if states[i].matched.is_none() => {
-                let user = &input.users[i];
-                states[i].matched = Some(snap);
-                if snap.changes(&user.profile) {
-                    if snap.attributes != user.profile.attributes && writer.has_group_rules() {
-                        regrouped.push(i);
-                    }
-                    writer.update(user.into(), snap.profile());
-                } else {
-                    writer.counts.unchanged += 1;
+        let found = by_external_id
+            .get(snap.external_id.as_str())
+            .map(|&i| (i, MatchedBy::ExternalId))
+            .or_else(|| {
+                by_login
+                    .get(&*fold_login(&snap.login))
+                    .map(|&i| (i, MatchedBy::Login))
+            });
+        let found = match found {
+            Some(found) => Some(found),
+            None => match snap.email.as_deref().map(|e| by_email.get(&*fold_login(e.trim()))) {
+                Some(Some(Some(i))) => Some((*i, MatchedBy::Email)),
+                Some(Some(None)) => {
+                    writer.warnings.push(
+                        entry_name(snap),
+                        format!(
+                            "two or more users have the email {}: matched to none, not imported",
+                            snap.email.as_deref().unwrap_or_default().trim()
+                        ),
+                    );
+                    continue;
                 }
-                if states[i].in_app.is_none() {
-                    writer.own_assign(Some(user.id.as_str()), &user.login);
+                _ => None,
+            },
+        };
+        let Some((i, how)) = found else {
+            writer.create(&snap.login, snap.profile(), &snap.external_id);
+            continue;
+        };
+        let user = &input.users[i];
+        if let Some(earlier) = states[i].matched {
+            // Two entries, one user: the snapshot's validation refuses two entries with one
+            // login or one external id, so these found the user in two ways (a login the
+            // source gave to another person, say). The first keeps it.
+            writer.warnings.push(
+                entry_name(snap),
+                format!(
+                    "matches by {} the user {}, whom the entry {} matched already: not imported",
+                    how.as_str(),
+                    user.login,
+                    entry_name(earlier)
+                ),
+            );
+            continue;
+        }
+        states[i].matched = Some(snap);
+        let in_app = states[i].in_app;
+        if user.status == UserStatus::Deactivated {
+            if !app.reactivates_returning_users() {
+                writer.skip_deactivated(user.into());
+                continue;
+            }
+            writer.reactivate(user.into());
+            reactivated.push(i);
+        }
+        if app.profile_source && !states[i].owned_elsewhere {
+            // The import's app owns the profile: any difference is an update of it.
+            let app_user_id = in_app.and_then(|a| a.external_id.as_deref());
+            if snap.changes(&user.profile) || app_user_id != Some(snap.external_id.as_str()) {
+                let reactivating = user.status == UserStatus::Deactivated;
+                if snap.attributes != user.profile.attributes
+                    && writer.has_group_rules()
+                    && !reactivating
+                {
+                    regrouped.push(i);
+                }
+                writer.update(user.into(), snap.profile(), &snap.external_id);
+            } else {
+                writer.counts.unchanged += 1;
+            }
+            if in_app.is_none() {
+                writer.own_assign(Some(user.id.as_str()), &user.login, &snap.external_id, None);
+            }
+        } else {
+            // Another app owns the profile, or none does: only this app's app user changes.
+            match in_app {
+                Some(app_user) => {
+                    let app_profile = app_user.app_profile.as_deref().unwrap_or(&user.profile);
+                    if app_user.external_id.as_deref() != Some(snap.external_id.as_str())
+                        || snap.changes(app_profile)
+                    {
+                        writer.update_app_user(user.into(), &snap.external_id, snap.profile());
+                    } else {
+                        writer.counts.unchanged += 1;
+                    }
+                }
+                None => {
+                    writer.counts.unchanged += 1;
+                    writer.own_assign(
+                        Some(user.id.as_str()),
+                        &user.login,
+                        &snap.external_id,
+                        Some(snap.profile()),
+                    );
                 }
             }
-            // Two snapshot logins that fold to one user: the snapshot's validation rejects
-            // this, so a caller that skipped it gets the first one only.
-            Some(_) => {}
-            None => writer.create(&snap.login, snap.profile()),
         }
     }
 
@@ -109,7 +239,7 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
             reached.insert(i, Vec::new());
         }
     }
-    for &i in &regrouped {
+    for &i in regrouped.iter().chain(&reactivated) {
         reached.insert(i, Vec::new());
     }
     if !reached.is_empty() {
@@ -138,7 +268,23 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
             writer.regroup(&input.users[i], &snap.attributes, others_of(i));
         }
     }
+    // A reactivated user's group rules assign their apps again, by the attributes the import
+    // leaves: the entry's where this app owns the profile.
+    for &i in &reactivated {
+        let user = &input.users[i];
+        let attributes = match states[i].matched {
+            Some(snap) if !states[i].owned_elsewhere => &snap.attributes,
+            _ => &user.profile.attributes,
+        };
+        let held = others_of(i).iter().map(|a| &a.app_id);
+        writer.rules_after_reactivation(user.into(), attributes, held);
+    }
     writer.finish(input.snapshot.len() as u64, input.populations)
+}
+
+/// How a warning names an entry: its login and the source's id for it.
+pub(crate) fn entry_name(snap: &SnapshotUser) -> String {
+    format!("{} (externalId {})", snap.login, snap.external_id)
 }
 
 /// The counted unassignments per app, against populations before the import. Apps are listed

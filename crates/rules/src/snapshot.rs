@@ -25,10 +25,9 @@ pub struct SnapshotUser {
 }
 
 impl SnapshotUser {
-    /// The profile this snapshot gives the user.
+    /// The profile this entry gives the user (or the app user's app profile).
     pub fn profile(&self) -> Profile {
         Profile {
-            external_id: Some(self.external_id.clone()),
             first_name: self.first_name.clone(),
             last_name: self.last_name.clone(),
             email: self.email.clone(),
@@ -36,10 +35,10 @@ impl SnapshotUser {
         }
     }
 
-    /// Whether this snapshot would change `current` (compared field by field, without cloning).
+    /// Whether this entry would change the profile `current` (compared field by field, without
+    /// cloning).
     pub fn changes(&self, current: &Profile) -> bool {
-        current.external_id.as_deref() != Some(self.external_id.as_str())
-            || current.first_name != self.first_name
+        current.first_name != self.first_name
             || current.last_name != self.last_name
             || current.email != self.email
             || current.attributes != self.attributes

@@ -52,8 +52,7 @@ pub const MAX_PAGE_SIZE: u32 = 1000;
 pub const MAX_EVERY_MINUTES: u32 = 7 * 24 * 60;
 /// How many users `POST .../source/test` shows.
 pub const SAMPLE_SIZE: usize = 5;
-/// How many warnings an import lists (it counts them all).
-pub const MAX_LISTED_WARNINGS: usize = 100;
+pub use crate::warnings::{ImportWarnings, MAX_LISTED_WARNINGS, SourceWarning};
 /// The longest URL, path, DN or filter a setting holds.
 pub const MAX_SETTING_CHARS: usize = 2048;
 /// The most extra attributes a source copies into the app profile.
@@ -558,42 +557,6 @@ fn balanced(filter: &str) -> bool {
         }
     }
     depth == 0
-}
-
-/// An entry the source listed that the import left out, and why.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct SourceWarning {
-    /// Where it is in the source: an LDAP DN, a SCIM resource id, a file's row.
-    pub entry: String,
-    pub reason: String,
-}
-
-/// What an import's source read but could not import: how many, and the first
-/// [`MAX_LISTED_WARNINGS`].
-#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
-#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
-#[serde(rename_all = "camelCase")]
-pub struct ImportWarnings {
-    pub count: u64,
-    pub first: Vec<SourceWarning>,
-}
-
-impl ImportWarnings {
-    pub fn push(&mut self, entry: impl Into<String>, reason: impl Into<String>) {
-        self.count += 1;
-        if self.first.len() < MAX_LISTED_WARNINGS {
-            self.first.push(SourceWarning {
-                entry: entry.into(),
-                reason: reason.into(),
-            });
-        }
-    }
-
-    pub fn is_empty(&self) -> bool {
-        self.count == 0
-    }
 }
 
 /// The answer to `POST /api/v1/apps/{appId}/source/test`: the source read, nothing imported.

@@ -168,7 +168,8 @@ impl<'r, R: Record> Row<'r, R> {
     }
 
     /// How this row differs from `current`: what `SnapshotUser::changes` answers for the user
-    /// `read_user` would build from the row, compared in place in the index's stored form.
+    /// `read_user` would build from the row, or a different external id of the user's app user,
+    /// compared in place in the index's stored form.
     pub(super) fn compare(&self, current: &StoredUser<'_>) -> Difference {
         let attributes = !current.same_attributes(self.attributes());
         let fields = [
@@ -191,7 +192,6 @@ impl<'r, R: Record> Row<'r, R> {
             attributes.insert(name.to_owned(), value.to_owned());
         }
         Profile {
-            external_id: Some(self.external_id.to_owned()),
             first_name: self.first_name.map(str::to_owned),
             last_name: self.last_name.map(str::to_owned),
             email: self.email.map(str::to_owned),

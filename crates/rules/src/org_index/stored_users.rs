@@ -40,6 +40,7 @@ impl StoredUsers {
         user: &User,
         folded_login: &str,
         owner: u32,
+        external_id: Option<&str>,
         scratch: &mut Vec<u8>,
     ) {
         let out = &mut self.bytes;
@@ -50,7 +51,7 @@ impl StoredUsers {
         encode_fields(
             scratch,
             [
-                profile.external_id.as_deref(),
+                external_id,
                 profile.first_name.as_deref(),
                 profile.last_name.as_deref(),
                 profile.email.as_deref(),

@@ -7,6 +7,7 @@ use crate::org::{
     App, AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User, UserStatus,
 };
 use crate::plan::{Cause, Change, ChangeKind, Counts, Plan};
+use crate::warnings::ImportWarnings;
 use rustc_hash::FxHashMap as HashMap;
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -39,6 +40,7 @@ pub(crate) struct ChangeWriter<'a> {
     own_app_name: String,
     pub(crate) changes: Vec<Change>,
     pub(crate) counts: Counts,
+    pub(crate) warnings: ImportWarnings,
     /// Counted as the changes are written, so the plan's counts and impact need no pass over
     /// them: assignments, unassignments, and the counted unassignments of each app.
     assigned: u64,
@@ -65,6 +67,7 @@ impl<'a> ChangeWriter<'a> {
             own_app_name,
             changes: Vec::new(),
             counts: Counts::default(),
+            warnings: ImportWarnings::default(),
             assigned: 0,
             unassigned: 0,
             counted: HashMap::default(),
@@ -83,8 +86,9 @@ impl<'a> ChangeWriter<'a> {
         }
     }
 
-    /// A user of the org the snapshot lists with another profile.
-    pub(crate) fn update(&mut self, user: Who<'_>, profile: Profile) {
+    /// A user of the org whose profile the import's app owns, listed with another profile or
+    /// another external id: the profile is the entry's, and so is the app user's id.
+    pub(crate) fn update(&mut self, user: Who<'_>, profile: Profile, external_id: &str) {
         self.counts.updated += 1;
         self.push(Change {
             kind: ChangeKind::Update,
@@ -95,11 +99,36 @@ impl<'a> ChangeWriter<'a> {
             cause: None,
             profile: Some(profile),
             group_rule_id: None,
+            external_id: Some(external_id.to_owned()),
         });
     }
 
-    /// The assignment to the import's app of a user who does not have it yet.
-    pub(crate) fn own_assign(&mut self, user_id: Option<&str>, login: &str) {
+    /// A user whose profile another app owns, whose app user in the import's app the entry
+    /// changes: its external id and app profile become the entry's. The profile is left alone.
+    pub(crate) fn update_app_user(&mut self, user: Who<'_>, external_id: &str, profile: Profile) {
+        self.counts.updated += 1;
+        self.push(Change {
+            kind: ChangeKind::Update,
+            user_id: Some(UserId::from(user.id)),
+            login: user.login.to_owned(),
+            app_id: Some(self.app.id.clone()),
+            app_name: Some(self.own_app_name.clone()),
+            cause: None,
+            profile: Some(profile),
+            group_rule_id: None,
+            external_id: Some(external_id.to_owned()),
+        });
+    }
+
+    /// The assignment to the import's app of a user who does not have it yet: a new app user
+    /// with the entry's id, and its app profile when the app does not own the user's profile.
+    pub(crate) fn own_assign(
+        &mut self,
+        user_id: Option<&str>,
+        login: &str,
+        external_id: &str,
+        app_profile: Option<Profile>,
+    ) {
         self.push(Change {
             kind: ChangeKind::Assign,
             user_id: user_id.map(UserId::from),
@@ -107,26 +136,43 @@ impl<'a> ChangeWriter<'a> {
             app_id: Some(self.app.id.clone()),
             app_name: Some(self.own_app_name.clone()),
             cause: None,
-            profile: None,
+            profile: app_profile,
             group_rule_id: None,
+            external_id: Some(external_id.to_owned()),
         });
     }
 
-    /// A login new to the org: the user is created, assigned to the app, and to the apps of the
-    /// group rules its attributes match.
-    pub(crate) fn create(&mut self, login: &str, profile: Profile) {
-        self.counts.created += 1;
-        // Two rules may give the same app: it is assigned once, by the first.
+    /// The group rules' apps for a user with `attributes`, other than the import's app and
+    /// `held` (apps the user is assigned already). Two rules may give the same app: it is
+    /// assigned once, by the first.
+    fn rule_apps<'h>(
+        &self,
+        attributes: &BTreeMap<String, String>,
+        held: impl Iterator<Item = &'h AppId> + Clone,
+    ) -> Vec<(&'a GroupRule, &'a AppId)> {
         let mut rule_apps: Vec<(&GroupRule, &AppId)> = Vec::new();
         for rule in self.group_rules {
-            if rule.matches_attributes(&profile.attributes) {
+            if rule.matches_attributes(attributes) {
                 for rule_app in &rule.app_ids {
-                    if *rule_app != self.app.id && !rule_apps.iter().any(|(_, a)| *a == rule_app) {
+                    if *rule_app != self.app.id
+                        && !held.clone().any(|h| h == rule_app)
+                        && !rule_apps.iter().any(|(_, a)| *a == rule_app)
+                    {
                         rule_apps.push((rule, rule_app));
                     }
                 }
             }
         }
+        rule_apps
+    }
+
+    /// A login new to the org: the user is created, assigned to the app, and to the apps of the
+    /// group rules its attributes match. A profile source owns the profile of a user it
+    /// creates; any other app keeps the entry as its app profile too.
+    pub(crate) fn create(&mut self, login: &str, profile: Profile, external_id: &str) {
+        self.counts.created += 1;
+        let rule_apps = self.rule_apps(&profile.attributes, std::iter::empty());
+        let app_profile = (!self.app.profile_source).then(|| profile.clone());
         self.push(Change {
             kind: ChangeKind::Create,
             user_id: None,
@@ -136,12 +182,60 @@ impl<'a> ChangeWriter<'a> {
             cause: None,
             profile: Some(profile),
             group_rule_id: None,
+            external_id: None,
         });
-        self.own_assign(None, login);
+        self.own_assign(None, login, external_id, app_profile);
         for (rule, rule_app) in rule_apps {
             let change = self.rule_assign(None, login, rule, rule_app);
             self.push(change);
         }
+    }
+
+    /// A deactivated user a profile source that reactivates lists again: active again.
+    pub(crate) fn reactivate(&mut self, user: Who<'_>) {
+        self.counts.reactivated += 1;
+        self.push(Change {
+            kind: ChangeKind::Reactivate,
+            user_id: Some(UserId::from(user.id)),
+            login: user.login.to_owned(),
+            app_id: Some(self.app.id.clone()),
+            app_name: Some(self.own_app_name.clone()),
+            cause: None,
+            profile: None,
+            group_rule_id: None,
+            external_id: None,
+        });
+    }
+
+    /// After a reactivation: the apps of the group rules the user's attributes (as the import
+    /// leaves them) match, other than those in `held`. Deactivation took them away.
+    pub(crate) fn rules_after_reactivation<'h>(
+        &mut self,
+        user: Who<'_>,
+        attributes: &BTreeMap<String, String>,
+        held: impl Iterator<Item = &'h AppId> + Clone,
+    ) {
+        for (rule, rule_app) in self.rule_apps(attributes, held) {
+            let change = self.rule_assign(Some(user.id), user.login, rule, rule_app);
+            self.push(change);
+        }
+    }
+
+    /// An entry whose user is deactivated, from an app that does not reactivate: nothing
+    /// changes, and the plan says so.
+    pub(crate) fn skip_deactivated(&mut self, user: Who<'_>) {
+        self.counts.unchanged += 1;
+        self.push(Change {
+            kind: ChangeKind::Skip,
+            user_id: Some(UserId::from(user.id)),
+            login: user.login.to_owned(),
+            app_id: Some(self.app.id.clone()),
+            app_name: Some(self.own_app_name.clone()),
+            cause: Some(Cause::UserDeactivated),
+            profile: None,
+            group_rule_id: None,
+            external_id: None,
+        });
     }
 
     /// A user assigned to the app whom the snapshot no longer lists. `others` are the user's
@@ -163,6 +257,7 @@ impl<'a> ChangeWriter<'a> {
                 cause: Some(Cause::RemovedFromSource),
                 profile: None,
                 group_rule_id: None,
+                external_id: None,
             });
         }
         let own = self.unassign(user, &self.app.id, Cause::RemovedFromSource);
@@ -251,6 +346,7 @@ impl<'a> ChangeWriter<'a> {
             cause: Some(cause),
             profile: None,
             group_rule_id: None,
+            external_id: None,
         }
     }
 
@@ -270,6 +366,7 @@ impl<'a> ChangeWriter<'a> {
             cause: None,
             profile: None,
             group_rule_id: Some(rule.id.clone()),
+            external_id: None,
         }
     }
 
@@ -284,6 +381,8 @@ impl<'a> ChangeWriter<'a> {
             self.counts.updated += writer.counts.updated;
             self.counts.unchanged += writer.counts.unchanged;
             self.counts.deactivated += writer.counts.deactivated;
+            self.counts.reactivated += writer.counts.reactivated;
+            self.warnings.extend(writer.warnings);
             self.assigned += writer.assigned;
             self.unassigned += writer.unassigned;
             for (app_id, count) in writer.counted {
@@ -304,6 +403,7 @@ impl<'a> ChangeWriter<'a> {
             changes: self.changes,
             counts,
             impact,
+            warnings: self.warnings,
         }
     }
 }
