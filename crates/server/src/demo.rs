@@ -412,12 +412,15 @@ impl Demo {
         let mut ids = Vec::new();
         self.pipeline.store().writer().transaction(|db| {
             for spec in APPS {
-                let app = App {
-                    id: AppId(new_id("app")),
-                    name: spec.name.to_owned(),
-                    profile_source: spec.profile_source,
-                    deactivate_on_remove: spec.profile_source,
-                };
+                let mut app = App::new(
+                    AppId(new_id("app")),
+                    spec.name,
+                    spec.profile_source,
+                    spec.profile_source,
+                );
+                if spec.profile_source {
+                    app.profile_source_priority = Some(db.next_profile_priority()?);
+                }
                 db.insert_app(&app, &actor, &at)?;
                 ids.push(app.id);
             }

@@ -4,6 +4,7 @@
 //! it records, so the log never tells of a change that did not happen.
 
 pub mod access;
+pub mod apps;
 pub mod sources;
 pub mod webhooks;
 
@@ -253,6 +254,28 @@ pub fn user_deactivated(
         "user.lifecycle.deactivate",
         "INFO",
         format!("User {login} deactivated: removed from {}", import.app_name),
+        actor,
+        vec![
+            target(user_id, "User", login),
+            target(import.app_id.as_str(), "AppInstance", &import.app_name),
+        ],
+        success(),
+        json!({"importId": import.id, "appId": import.app_id}),
+        at,
+    )
+}
+
+pub fn user_reactivated(
+    actor: &Actor,
+    import: &ImportRow,
+    user_id: &str,
+    login: &str,
+    at: &str,
+) -> LogEvent {
+    event(
+        "user.lifecycle.reactivate",
+        "INFO",
+        format!("User {login} reactivated: listed again by {}", import.app_name),
         actor,
         vec![
             target(user_id, "User", login),

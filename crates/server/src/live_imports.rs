@@ -119,7 +119,9 @@ pub async fn start(
             .await?;
         view.trigger = origin.trigger;
         view.source = origin.source;
-        view.warnings = origin.warnings;
+        // What the source could not read, then what the planner could not match.
+        let planned = std::mem::replace(&mut view.warnings, origin.warnings);
+        view.warnings.extend(planned);
         return Ok(view);
     }
     let actor = actor.clone();

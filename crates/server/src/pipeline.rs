@@ -133,7 +133,7 @@ impl Pipeline {
                 error: None,
                 trigger: Default::default(),
                 source: Default::default(),
-                warnings: Default::default(),
+                warnings: planned.warnings,
                 affected: Some(affected),
             })
         })
@@ -249,6 +249,8 @@ impl Pipeline {
         row.started_at = Some(at.clone());
         row.counts = planned.counts;
         row.impact = planned.impact;
+        // After what the source could not read: what the planner could not match.
+        row.warnings.extend(planned.warnings);
         db.store_plan(row.seq, &planned.changes)?;
         db.append_event(&events::import_started(actor, &row, &at))?;
         match evaluate(&settings, &row.impact, &row.app_id) {

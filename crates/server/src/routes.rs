@@ -94,7 +94,7 @@ pub fn api_router() -> OpenApiRouter<AppState> {
             safeguards::put_safeguards
         ))
         .routes(routes!(apps::list_apps, apps::create_app))
-        .routes(routes!(apps::get_app))
+        .routes(routes!(apps::get_app, apps::patch_app))
         .routes(routes!(apps::app_users))
         .routes(routes!(sources::get_source, sources::put_source))
         .routes(routes!(sources::test_source))

@@ -176,6 +176,7 @@ impl Snapshot {
         match self {
             Snapshot::Users(users) => Ok(plan_import(PlanInput {
                 app,
+                apps: &org.org.apps,
                 users: &org.org.users,
                 assignments: &org.org.assignments,
                 populations: &org.org.populations,
@@ -187,6 +188,7 @@ impl Snapshot {
                 limits,
                 CsvPlanInput {
                     app,
+                    apps: &org.org.apps,
                     users: &org.org.users,
                     assignments: &org.org.assignments,
                     populations: &org.org.populations,

@@ -11,7 +11,9 @@ use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use safeguard_rules::AppId;
-use safeguard_rules::api::{AppUserView, AppView, NewApp, Problem};
+use crate::events;
+use crate::storage::Db;
+use safeguard_rules::api::{AppPatch, AppUserView, AppView, MatchField, NewApp, Problem};
 use safeguard_rules::org::App;
 use safeguard_rules::validation::FieldError;
 use serde::Deserialize;
@@ -81,28 +83,30 @@ pub async fn create_app(
             format!("is longer than {MAX_APP_NAME_CHARS} characters, the limit for app names"),
         ));
     }
-    if new.deactivate_on_remove && !new.profile_source {
-        errors.push(FieldError::new(
-            "deactivateOnRemove",
-            "only a profile source can deactivate users removed from it; set profileSource too",
-        ));
-    }
+    errors.extend(new.validate_directory());
     if !errors.is_empty() {
         return Err(AppError::invalid(
             "The app is invalid; nothing was created.",
             errors,
         ));
     }
-    let app = App {
+    let mut app = App {
         id: AppId(new_id("app")),
         name,
         profile_source: new.profile_source,
         deactivate_on_remove: new.deactivate_on_remove,
+        profile_source_priority: new.profile_source_priority,
+        match_by_email: new.match_by.contains(&MatchField::Email),
+        reactivate_on_return: new.reactivate_on_return,
     };
     let view = state
         .blocking(move |pipeline| {
             let at = pipeline.clock().stamp();
             pipeline.store().writer().transaction(|db| {
+                if app.profile_source && app.profile_source_priority.is_none() {
+                    app.profile_source_priority = Some(db.next_profile_priority()?);
+                }
+                refuse_taken_priority(db, &app, "nothing was created")?;
                 db.insert_app(&app, &actor, &at)?;
                 db.app_view(app.id.as_str())?.ok_or_else(|| {
                     AppError::internal(std::io::Error::other("a created app is missing"))
@@ -138,6 +142,68 @@ pub async fn get_app(
         .read(move |db| db.app_view(&app_id)?.ok_or_else(|| unknown_app(&app_id)))
         .await?;
     Ok(Json(view))
+}
+
+/// Changes an app's directory settings: its rank among profile sources, what its entries are
+/// matched by, and whether it reactivates returning users. The next import uses them.
+#[utoipa::path(
+    patch,
+    path = "/api/v1/apps/{appId}",
+    tag = "apps",
+    params(("appId" = String, Path, description = "The app's id")),
+    request_body = AppPatch,
+    responses(
+        (status = 200, description = "The app as changed", body = AppView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 404, description = "No such app", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "Invalid values, or a priority another profile source holds", body = Problem, content_type = "application/problem+json"),
+    )
+)]
+pub async fn patch_app(
+    State(state): State<AppState>,
+    CurrentActor(actor): CurrentActor,
+    ApiPath(app_id): ApiPath<String>,
+    JsonBody(patch): JsonBody<AppPatch>,
+) -> Result<Json<AppView>, AppError> {
+    let view = state
+        .blocking(move |pipeline| {
+            let at = pipeline.clock().stamp();
+            pipeline.store().writer().transaction(|db| {
+                let before = db.app(&app_id)?.ok_or_else(|| unknown_app(&app_id))?;
+                let after = patch.apply_to(&before).map_err(|errors| {
+                    AppError::invalid("The app's settings are invalid; nothing was changed.", errors)
+                })?;
+                refuse_taken_priority(db, &after, "nothing was changed")?;
+                if after != before {
+                    db.update_app_directory(&after)?;
+                    db.append_event(&events::apps::updated(&actor, &before, &after, &at))?;
+                }
+                db.app_view(&app_id)?.ok_or_else(|| unknown_app(&app_id))
+            })
+        })
+        .await?;
+    Ok(Json(view))
+}
+
+/// A 422 when another profile source holds `app`'s priority: ranks are unique.
+fn refuse_taken_priority(db: &Db<'_>, app: &App, outcome: &str) -> Result<(), AppError> {
+    let Some(priority) = app.profile_source_priority else {
+        return Ok(());
+    };
+    match db.app_with_priority(priority, Some(app.id.as_str()))? {
+        Some(holder) => Err(AppError::invalid(
+            format!("The priority is taken; {outcome}."),
+            vec![FieldError::new(
+                "profileSourcePriority",
+                format!(
+                    "{} has priority {priority} already; each profile source has its own (1 is the highest)",
+                    holder.name
+                ),
+            )],
+        )),
+        None => Ok(()),
+    }
 }
 
 pub fn unknown_app(id: &str) -> AppError {

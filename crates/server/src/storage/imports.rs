@@ -191,10 +191,13 @@ impl Db<'_> {
             .as_ref()
             .map(serde_json::to_string)
             .transpose()?;
+        let warnings = (!row.warnings.is_empty())
+            .then(|| serde_json::to_string(&row.warnings))
+            .transpose()?;
         self.conn.execute(
             "UPDATE imports SET status = ?2, started_at = ?3, finished_at = ?4, counts = ?5,
                  impact = ?6, roadblock = ?7, resolved_action = ?8, resolved_by = ?9,
-                 resolved_at = ?10, error = ?11
+                 resolved_at = ?10, error = ?11, warnings = ?12
              WHERE id = ?1",
             params![
                 row.id,
@@ -208,6 +211,7 @@ impl Db<'_> {
                 by,
                 at,
                 row.error,
+                warnings,
             ],
         )?;
         Ok(())

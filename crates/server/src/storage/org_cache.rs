@@ -27,7 +27,7 @@ pub struct IndexedOrg {
 
 impl IndexedOrg {
     pub fn new(org: Org) -> Self {
-        let index = OrgIndex::new(&org.users, &org.assignments);
+        let index = OrgIndex::new(&org.users, &org.assignments, &org.apps);
         Self { org, index }
     }
 }

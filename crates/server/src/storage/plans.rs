@@ -19,12 +19,7 @@ pub struct ChangeFilter {
 }
 
 fn cause_of(text: Option<String>) -> Option<Cause> {
-    match text.as_deref() {
-        Some("removedFromSource") => Some(Cause::RemovedFromSource),
-        Some("deactivated") => Some(Cause::Deactivated),
-        Some("groupRule") => Some(Cause::GroupRule),
-        _ => None,
-    }
+    text.as_deref().and_then(Cause::parse)
 }
 
 fn kind_of(index: usize, text: &str) -> rusqlite::Result<ChangeKind> {
@@ -57,6 +52,7 @@ fn read_change(r: &Row<'_>) -> rusqlite::Result<Change> {
                 )
             })?,
         group_rule_id: r.get::<_, Option<String>>(7)?.map(GroupRuleId),
+        external_id: r.get(8)?,
     })
 }
 
@@ -65,8 +61,8 @@ impl Db<'_> {
     pub fn store_plan(&self, import_seq: i64, changes: &[StoredChange]) -> Result<()> {
         let mut stmt = self.conn.prepare_cached(
             "INSERT INTO plan_changes (import_seq, n, kind, user_id, login, app_id, app_name,
-                 cause, profile, rule_id)
-             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10)",
+                 cause, profile, rule_id, external_id)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
         )?;
         for (n, change) in changes.iter().enumerate() {
             let user_id = change.user_id.as_ref().ok_or_else(|| {
@@ -88,6 +84,7 @@ impl Db<'_> {
                 change.cause.map(Cause::as_str),
                 profile,
                 change.group_rule_id.as_ref().map(GroupRuleId::as_str),
+                change.external_id,
             ])?;
         }
         Ok(())
@@ -96,7 +93,7 @@ impl Db<'_> {
     /// The whole stored plan of an import, in plan order.
     pub fn plan(&self, import_seq: i64) -> Result<Vec<StoredChange>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT kind, user_id, login, app_id, app_name, cause, profile, rule_id
+            "SELECT kind, user_id, login, app_id, app_name, cause, profile, rule_id, external_id
              FROM plan_changes WHERE import_seq = ?1 ORDER BY n",
         )?;
         let rows = stmt.query_map([import_seq], read_change)?;

@@ -6,7 +6,14 @@ use super::{Result, StorageError};
 use rusqlite::{Connection, OptionalExtension};
 
 /// Migration `i` brings the schema from version `i` to `i + 1`.
-const MIGRATIONS: &[&str] = &[V1_INITIAL, V2_ADMINS, V3_EMAIL, V4_WEBHOOKS, V5_SOURCES];
+const MIGRATIONS: &[&str] = &[
+    V1_INITIAL,
+    V2_ADMINS,
+    V3_EMAIL,
+    V4_WEBHOOKS,
+    V5_SOURCES,
+    V6_DIRECTORY,
+];
 
 const V1_INITIAL: &str = r#"
 CREATE TABLE settings (
@@ -304,6 +311,56 @@ CREATE INDEX app_sources_due ON app_sources (next_run_at) WHERE every_minutes IS
 ALTER TABLE imports ADD COLUMN trigger TEXT NOT NULL DEFAULT 'api';
 ALTER TABLE imports ADD COLUMN source TEXT NOT NULL DEFAULT 'upload';
 ALTER TABLE imports ADD COLUMN warnings TEXT;
+"#;
+
+const V6_DIRECTORY: &str = r#"
+-- The directory model (sources.md). Profile sources are ranked: the existing ones in the order
+-- they were added, 1 the first. Every app may match by email too; profile sources reactivate
+-- returning users unless told not to.
+ALTER TABLE apps ADD COLUMN profile_source_priority INTEGER CHECK (profile_source_priority >= 1);
+ALTER TABLE apps ADD COLUMN match_by_email INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE apps ADD COLUMN reactivate_on_return INTEGER NOT NULL DEFAULT 1;
+UPDATE apps SET profile_source_priority = (
+    SELECT COUNT(*) FROM apps b WHERE b.profile_source = 1 AND b.seq <= apps.seq
+) WHERE profile_source = 1;
+CREATE UNIQUE INDEX apps_by_profile_rank ON apps (profile_source_priority)
+    WHERE profile_source_priority IS NOT NULL;
+
+-- An app user keeps its app's own id for the user and, where the app does not own the user's
+-- profile, the app profile its source last gave (JSON; NULL: the user's profile). The one
+-- external id a user had goes to each of its app users a source listed (the direct ones); an
+-- app whose id differs finds the user by login at its next import and takes its own.
+ALTER TABLE assignments ADD COLUMN external_id TEXT;
+ALTER TABLE assignments ADD COLUMN app_profile TEXT;
+UPDATE assignments SET external_id = (
+    SELECT u.external_id FROM users u WHERE u.id = assignments.user_id
+) WHERE rule_id IS NULL;
+CREATE INDEX assignments_by_external_id ON assignments (app_id, external_id)
+    WHERE external_id IS NOT NULL;
+
+-- A stored plan's changes name the app user's id. Only a paused import's plan is applied
+-- later (a queued one is planned again from its snapshot), so only its changes are given one:
+-- a create or update said it in its profile, and an assignment of the import's own app takes
+-- its user's.
+ALTER TABLE plan_changes ADD COLUMN external_id TEXT;
+CREATE TEMP TABLE paused_ids AS
+    SELECT c.import_seq, c.user_id, json_extract(c.profile, '$.externalId') AS external_id
+    FROM plan_changes c
+    WHERE c.kind IN ('create', 'update') AND c.profile IS NOT NULL
+      AND c.import_seq IN (SELECT seq FROM imports WHERE status = 'paused');
+CREATE INDEX temp.paused_ids_by_user ON paused_ids (import_seq, user_id);
+UPDATE plan_changes SET external_id = COALESCE(
+    (SELECT p.external_id FROM paused_ids p
+     WHERE p.import_seq = plan_changes.import_seq AND p.user_id = plan_changes.user_id),
+    (SELECT u.external_id FROM users u WHERE u.id = plan_changes.user_id)
+) WHERE kind = 'assign' AND rule_id IS NULL
+  AND import_seq IN (SELECT seq FROM imports WHERE status = 'paused');
+UPDATE plan_changes SET external_id = json_extract(profile, '$.externalId')
+WHERE kind = 'update' AND profile IS NOT NULL
+  AND import_seq IN (SELECT seq FROM imports WHERE status = 'paused');
+DROP TABLE temp.paused_ids;
+
+ALTER TABLE users DROP COLUMN external_id;
 "#;
 
 /// Brings the database to the newest schema this binary knows.

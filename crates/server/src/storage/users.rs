@@ -6,15 +6,16 @@ use safeguard_rules::api::AppUserView;
 use safeguard_rules::api::apps::ProfileView;
 use safeguard_rules::org::fold_login;
 use safeguard_rules::org::{
-    AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User, UserStatus,
+    App, AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User, UserStatus,
 };
 use safeguard_rules::{AppId, GroupRuleId, UserId};
 use std::collections::BTreeMap;
 
-/// The org as the planner reads it: every user, every assignment, every app's population and
-/// every group rule, as committed when it was read.
+/// The org as the planner reads it: every app, user, assignment (app user), every app's
+/// population and every group rule, as committed when it was read.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Org {
+    pub apps: Vec<App>,
     pub users: Vec<User>,
     pub assignments: Vec<Assignment>,
     pub populations: Vec<AppPopulation>,
@@ -38,9 +39,19 @@ fn read_attributes(text: &str) -> rusqlite::Result<BTreeMap<String, String>> {
     })
 }
 
+fn profile_text(profile: Option<&Profile>) -> Result<Option<String>> {
+    Ok(profile.map(serde_json::to_string).transpose()?)
+}
+
+fn read_profile(text: &str) -> rusqlite::Result<Profile> {
+    serde_json::from_str(text).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(0, rusqlite::types::Type::Text, Box::new(e))
+    })
+}
+
 fn read_user(r: &Row<'_>) -> rusqlite::Result<User> {
     let status: String = r.get(2)?;
-    let attributes: String = r.get(7)?;
+    let attributes: String = r.get(6)?;
     Ok(User {
         id: UserId(r.get(0)?),
         login: r.get(1)?,
@@ -50,17 +61,16 @@ fn read_user(r: &Row<'_>) -> rusqlite::Result<User> {
             UserStatus::Deactivated
         },
         profile: Profile {
-            external_id: r.get(3)?,
-            first_name: r.get(4)?,
-            last_name: r.get(5)?,
-            email: r.get(6)?,
+            first_name: r.get(3)?,
+            last_name: r.get(4)?,
+            email: r.get(5)?,
             attributes: read_attributes(&attributes)?,
         },
     })
 }
 
 const USER_COLUMNS: &str =
-    "u.id, u.login, u.status, u.external_id, u.first_name, u.last_name, u.email, u.attributes";
+    "u.id, u.login, u.status, u.first_name, u.last_name, u.email, u.attributes";
 
 impl Db<'_> {
     /// Everything the planner needs for an import. It reads the whole org, which is always
@@ -72,22 +82,29 @@ impl Db<'_> {
         let users = stmt
             .query_map([], read_user)?
             .collect::<rusqlite::Result<Vec<_>>>()?;
-        let mut stmt = self
-            .conn
-            .prepare_cached("SELECT user_id, app_id, rule_id FROM assignments ORDER BY seq")?;
+        let mut stmt = self.conn.prepare_cached(
+            "SELECT user_id, app_id, rule_id, external_id, app_profile FROM assignments
+             ORDER BY seq",
+        )?;
         let assignments = stmt
             .query_map([], |r| {
                 let rule: Option<String> = r.get(2)?;
+                let app_profile: Option<String> = r.get(4)?;
                 Ok(Assignment {
                     user_id: UserId(r.get(0)?),
                     app_id: AppId(r.get(1)?),
                     source: rule.map_or(AssignmentSource::Direct, |id| {
                         AssignmentSource::GroupRule(GroupRuleId(id))
                     }),
+                    external_id: r.get(3)?,
+                    app_profile: app_profile
+                        .map(|text| read_profile(&text).map(Box::new))
+                        .transpose()?,
                 })
             })?
             .collect::<rusqlite::Result<Vec<_>>>()?;
         Ok(Org {
+            apps: self.apps()?,
             users,
             assignments,
             populations: self.populations()?,
@@ -109,15 +126,14 @@ impl Db<'_> {
         self.org_changed();
         self.conn
             .prepare_cached(
-                "INSERT INTO users (id, login, login_folded, status, external_id, first_name,
-                     last_name, email, attributes, created_at, updated_at)
-                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?7, ?8, ?9, ?9)",
+                "INSERT INTO users (id, login, login_folded, status, first_name, last_name,
+                     email, attributes, created_at, updated_at)
+                 VALUES (?1, ?2, ?3, 'active', ?4, ?5, ?6, ?7, ?8, ?8)",
             )?
             .execute(params![
                 id,
                 login,
                 fold_login(login),
-                profile.external_id,
                 profile.first_name,
                 profile.last_name,
                 profile.email,
@@ -131,13 +147,12 @@ impl Db<'_> {
         self.org_changed();
         self.conn
             .prepare_cached(
-                "UPDATE users SET external_id = ?2, first_name = ?3, last_name = ?4, email = ?5,
-                     attributes = ?6, updated_at = ?7
+                "UPDATE users SET first_name = ?2, last_name = ?3, email = ?4, attributes = ?5,
+                     updated_at = ?6
                  WHERE id = ?1",
             )?
             .execute(params![
                 id,
-                profile.external_id,
                 profile.first_name,
                 profile.last_name,
                 profile.email,
@@ -155,7 +170,8 @@ impl Db<'_> {
         Ok(())
     }
 
-    /// Assigns a user to an app; an assignment that already exists is kept as it is.
+    /// Assigns a user to an app by a group rule; an assignment that already exists is kept as
+    /// it is.
     pub fn assign(
         &self,
         user_id: &str,
@@ -163,15 +179,62 @@ impl Db<'_> {
         rule_id: Option<&str>,
         at: &str,
     ) -> Result<bool> {
+        self.add_app_user(user_id, app_id, rule_id, None, None, at)
+    }
+
+    /// A new app user: the assignment, with what the app's source said of the user (its id,
+    /// and its app profile when the app does not own the user's profile). One that already
+    /// exists is kept as it is.
+    pub fn add_app_user(
+        &self,
+        user_id: &str,
+        app_id: &str,
+        rule_id: Option<&str>,
+        external_id: Option<&str>,
+        app_profile: Option<&Profile>,
+        at: &str,
+    ) -> Result<bool> {
         self.org_changed();
         let n = self
             .conn
             .prepare_cached(
-                "INSERT INTO assignments (user_id, app_id, rule_id, assigned_at)
-                 VALUES (?1, ?2, ?3, ?4) ON CONFLICT (app_id, user_id) DO NOTHING",
+                "INSERT INTO assignments (user_id, app_id, rule_id, external_id, app_profile,
+                     assigned_at)
+                 VALUES (?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT (app_id, user_id) DO NOTHING",
             )?
-            .execute(params![user_id, app_id, rule_id, at])?;
+            .execute(params![
+                user_id,
+                app_id,
+                rule_id,
+                external_id,
+                profile_text(app_profile)?,
+                at
+            ])?;
         Ok(n > 0)
+    }
+
+    /// What an app's source now says of an app user: its id and app profile (`None`: the
+    /// user's profile, which this app owns). Nothing when the user is not assigned to the app.
+    pub fn update_app_user(
+        &self,
+        user_id: &str,
+        app_id: &str,
+        external_id: Option<&str>,
+        app_profile: Option<&Profile>,
+    ) -> Result<()> {
+        self.org_changed();
+        self.conn
+            .prepare_cached(
+                "UPDATE assignments SET external_id = ?3, app_profile = ?4
+                 WHERE app_id = ?1 AND user_id = ?2",
+            )?
+            .execute(params![
+                app_id,
+                user_id,
+                external_id,
+                profile_text(app_profile)?
+            ])?;
+        Ok(())
     }
 
     /// Removes an assignment; answers whether there was one.
@@ -192,28 +255,35 @@ impl Db<'_> {
         after: Option<i64>,
     ) -> Result<Vec<(i64, AppUserView)>> {
         let mut stmt = self.conn.prepare_cached(&format!(
-            "SELECT s.seq, s.assigned_at, {USER_COLUMNS} FROM assignments s
+            "SELECT s.seq, s.assigned_at, s.external_id, s.app_profile, {USER_COLUMNS}
+             FROM assignments s
              JOIN users u ON u.id = s.user_id
              WHERE s.app_id = ?1 AND s.seq < ?2 ORDER BY s.seq DESC LIMIT ?3"
         ))?;
         let rows = stmt.query_map(params![app_id, after.unwrap_or(i64::MAX), limit], |r| {
             let seq: i64 = r.get(0)?;
             let assigned_at: String = r.get(1)?;
-            let status: String = r.get(4)?;
-            let attributes: String = r.get(9)?;
+            let external_id: Option<String> = r.get(2)?;
+            let app_profile: Option<String> = r.get(3)?;
+            let status: String = r.get(6)?;
+            let attributes: String = r.get(10)?;
+            // What this app's source said of the user, or the user's profile, which it owns.
+            let profile = match app_profile {
+                Some(text) => read_profile(&text)?,
+                None => Profile {
+                    first_name: r.get(7)?,
+                    last_name: r.get(8)?,
+                    email: r.get(9)?,
+                    attributes: read_attributes(&attributes)?,
+                },
+            };
             Ok((
                 seq,
                 AppUserView {
-                    user_id: UserId(r.get(2)?),
-                    login: r.get(3)?,
+                    user_id: UserId(r.get(4)?),
+                    login: r.get(5)?,
                     status,
-                    profile: ProfileView {
-                        external_id: r.get(5)?,
-                        first_name: r.get(6)?,
-                        last_name: r.get(7)?,
-                        email: r.get(8)?,
-                        attributes: read_attributes(&attributes)?,
-                    },
+                    profile: ProfileView::of(profile, external_id),
                     assigned_at,
                 },
             ))
