@@ -7,9 +7,7 @@
 
 use libfuzzer_sys::fuzz_target;
 use safeguard_rules::csv_planner::{CsvPlanInput, plan_csv_in_parts, plan_csv_with};
-use safeguard_rules::org::{
-    App, AppPopulation, Assignment, AssignmentSource, GroupRule, Profile, User, UserStatus,
-};
+use safeguard_rules::org::{App, AppPopulation, Assignment, GroupRule, Profile, User, UserStatus};
 use safeguard_rules::org_index::OrgIndex;
 use safeguard_rules::planner::{PlanInput, plan_import};
 use safeguard_rules::snapshot::SnapshotLimits;
@@ -18,8 +16,10 @@ use safeguard_rules::{AppId, GroupRuleId, UserId};
 use std::collections::BTreeMap;
 use std::sync::OnceLock;
 
-/// Eight users: logins that fold together, a shared external id, one without a profile, one
-/// deactivated; two apps (the first a source that deactivates) and a group rule.
+/// Eight users: logins that fold together, two app users of HR sharing an external id, one user
+/// HR does not list, one deactivated, two sharing an email; two apps (the first a profile source
+/// that deactivates, the second matching by email, with an app user of its own) and a group
+/// rule.
 struct Org {
     apps: Vec<App>,
     users: Vec<User>,
@@ -32,20 +32,9 @@ struct Org {
 fn org() -> &'static Org {
     static ORG: OnceLock<Org> = OnceLock::new();
     ORG.get_or_init(|| {
-        let apps = vec![
-            App {
-                id: AppId::from("app_hr"),
-                name: "HR".to_owned(),
-                profile_source: true,
-                deactivate_on_remove: true,
-            },
-            App {
-                id: AppId::from("app_chat"),
-                name: "Chat".to_owned(),
-                profile_source: false,
-                deactivate_on_remove: false,
-            },
-        ];
+        let mut chat = App::new(AppId::from("app_chat"), "Chat", false, false);
+        chat.match_by_email = true;
+        let apps = vec![App::new(AppId::from("app_hr"), "HR", true, true), chat];
         let people = [
             ("a@x", Some("1"), "Sales", UserStatus::Active),
             ("A@X", Some("2"), "Eng", UserStatus::Active),
@@ -59,7 +48,7 @@ fn org() -> &'static Org {
         let users: Vec<User> = people
             .iter()
             .enumerate()
-            .map(|(i, (login, external_id, department, status))| {
+            .map(|(i, (login, _, department, status))| {
                 let mut attributes = BTreeMap::new();
                 if !department.is_empty() {
                     attributes.insert("department".to_owned(), (*department).to_owned());
@@ -69,8 +58,13 @@ fn org() -> &'static Org {
                     login: (*login).to_owned(),
                     status: *status,
                     profile: Profile {
-                        external_id: external_id.map(str::to_owned),
                         first_name: Some(format!("N{i}")),
+                        // Users 1 and 2 share an email; user 5's is their login.
+                        email: match i {
+                            1 | 2 => Some("ab@x".to_owned()),
+                            5 => Some("e@x".to_owned()),
+                            _ => None,
+                        },
                         attributes,
                         ..Profile::default()
                     },
@@ -85,13 +79,23 @@ fn org() -> &'static Org {
             app_ids: vec![AppId::from("app_chat")],
         };
         let mut assignments = Vec::new();
-        for (i, user) in users.iter().enumerate() {
+        for ((i, user), (_, external_id, _, _)) in users.iter().enumerate().zip(&people) {
             if i != 3 {
-                assignments.push(Assignment {
-                    user_id: user.id.clone(),
-                    app_id: apps[0].id.clone(),
-                    source: AssignmentSource::Direct,
-                });
+                assignments.push(Assignment::direct(
+                    user.id.clone(),
+                    apps[0].id.clone(),
+                    external_id.map(str::to_owned),
+                ));
+            }
+            if i == 6 {
+                // Chat's own app user, with its own id and what Chat's source said of them.
+                let mut app_user =
+                    Assignment::direct(user.id.clone(), apps[1].id.clone(), Some("6".to_owned()));
+                app_user.app_profile = Some(Box::new(Profile {
+                    first_name: Some("Chat".to_owned()),
+                    ..Profile::default()
+                }));
+                assignments.push(app_user);
             }
             if user
                 .profile
@@ -100,11 +104,11 @@ fn org() -> &'static Org {
                 .map(String::as_str)
                 == Some("Sales")
             {
-                assignments.push(Assignment {
-                    user_id: user.id.clone(),
-                    app_id: apps[1].id.clone(),
-                    source: AssignmentSource::GroupRule(rule.id.clone()),
-                });
+                assignments.push(Assignment::by_rule(
+                    user.id.clone(),
+                    apps[1].id.clone(),
+                    rule.id.clone(),
+                ));
             }
         }
         let populations = apps
@@ -115,7 +119,7 @@ fn org() -> &'static Org {
                 population: assignments.iter().filter(|a| a.app_id == app.id).count() as u64,
             })
             .collect();
-        let index = OrgIndex::new(&users, &assignments);
+        let index = OrgIndex::new(&users, &assignments, &apps);
         Org {
             apps,
             users,
@@ -142,6 +146,7 @@ fuzz_target!(|data: &[u8]| {
             max_columns: 6,
             max_attributes: 4,
             max_field_chars: 8,
+            max_name_chars: 8,
             max_attribute_name_chars: 10,
             max_attribute_value_chars: 6,
         }
@@ -149,6 +154,7 @@ fuzz_target!(|data: &[u8]| {
     let expected = read_csv_with(bytes, &limits).map(|snapshot| {
         plan_import(PlanInput {
             app,
+            apps: &org.apps,
             users: &org.users,
             assignments: &org.assignments,
             populations: &org.populations,
@@ -158,6 +164,7 @@ fuzz_target!(|data: &[u8]| {
     });
     let input = CsvPlanInput {
         app,
+        apps: &org.apps,
         users: &org.users,
         assignments: &org.assignments,
         populations: &org.populations,

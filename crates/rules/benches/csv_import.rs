@@ -30,7 +30,7 @@ fn import_csv(c: &mut Criterion) {
     let org = Workload::org(ROWS);
     let bytes = workload::csv(ROWS, 10);
     let settings = Settings::default();
-    let index = OrgIndex::new(&org.users, &org.assignments);
+    let index = OrgIndex::new(&org.users, &org.assignments, std::slice::from_ref(&org.app));
     // Check once, outside the timed loops, that each bench does what it says, and that both
     // paths plan the same.
     assert_eq!(workload::csv_floor(&bytes), ROWS);
@@ -98,7 +98,13 @@ fn import_csv(c: &mut Criterion) {
     });
     // The app's state, built once when the org is loaded: not part of an import.
     group.bench_function("org_index_1m", |b| {
-        b.iter(|| OrgIndex::new(black_box(&org.users), &org.assignments))
+        b.iter(|| {
+            OrgIndex::new(
+                black_box(&org.users),
+                &org.assignments,
+                std::slice::from_ref(&org.app),
+            )
+        })
     });
     // The in-memory path, for comparison: JSON snapshots still take it.
     group.bench_function("read_csv_plan_evaluate_1m", |b| {

@@ -28,7 +28,7 @@ fn main() {
     let bytes = workload::csv(ROWS, 10);
     let settings = Settings::default();
     let started = Instant::now();
-    let index = OrgIndex::new(&org.users, &org.assignments);
+    let index = OrgIndex::new(&org.users, &org.assignments, std::slice::from_ref(&org.app));
     let indexed = started.elapsed();
 
     let started = Instant::now();

@@ -112,7 +112,15 @@ pub fn plan_csv_in_parts(
 ) -> Result<Plan, SnapshotRejection> {
     let fits = input.index.fits(input.users, input.assignments)
         && input.index.primary() == Some(&input.app.id);
-    let row_by_row = input.app.owns_every_profile(input.apps) && !input.app.match_by_email;
+    // The index holds the external ids of one profile source, the first that no other
+    // outranks: where two share the top rank, only that one is planned row by row.
+    let primary = input
+        .apps
+        .iter()
+        .find(|app| app.owns_every_profile(input.apps));
+    let row_by_row = primary.is_some_and(|primary| primary.id == input.app.id)
+        && input.app.owns_every_profile(input.apps)
+        && !input.app.match_by_email;
     if !row_by_row {
         return plan_snapshot(bytes, limits, input);
     }
@@ -748,7 +756,9 @@ impl<'a> RowPlanner<'a> {
             return;
         }
 
-        if owner != NONE && known.map(|(u, _)| u) != Some(owner) {
+        if owner != NONE
+            && (known.map(|(u, _)| u) != Some(owner) || self.index.shares_external_id(owner))
+        {
             self.needs_snapshot = true;
         }
         if self.needs_snapshot {

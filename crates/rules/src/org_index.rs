@@ -32,6 +32,10 @@ pub struct OrgIndex {
     primary: Option<AppId>,
     /// One bit per user: deactivated.
     deactivated: Vec<u64>,
+    /// One bit per user: the owner of an external id another user's app user in `primary` has
+    /// too. Which of them a row with that id is matched to depends on the assignments' order,
+    /// which only the snapshot planner follows.
+    shared_external_id: Vec<u64>,
     /// Users by folded login ([`fold_login`]); of users whose logins fold to the same, only the
     /// first, as the snapshot planner matches them.
     logins: HashSlots,
@@ -72,6 +76,7 @@ impl OrgIndex {
         let mut scratch = Vec::new();
         let mut first_with_login = vec![0u64; users.len().div_ceil(64)];
         let mut deactivated = vec![0u64; users.len().div_ceil(64)];
+        let mut shared_external_id = vec![0u64; users.len().div_ceil(64)];
         let mut by_id: HashMap<&str, u32> =
             HashMap::with_capacity_and_hasher(users.len(), Default::default());
         for (i, user) in users.iter().enumerate() {
@@ -105,10 +110,19 @@ impl OrgIndex {
             let owner = match external_id {
                 Some(id) => {
                     let hash = hash_str(id);
-                    find_external_id(&external_ids, &stored, hash, id).unwrap_or_else(|| {
-                        external_ids.insert(hash, at);
-                        at
-                    })
+                    match find_external_id(&external_ids, &stored, hash, id) {
+                        Some(owner) => {
+                            let o = owner as usize;
+                            if let Some(word) = shared_external_id.get_mut(o / 64) {
+                                *word |= 1 << (o % 64);
+                            }
+                            owner
+                        }
+                        None => {
+                            external_ids.insert(hash, at);
+                            at
+                        }
+                    }
                 }
                 None => NONE,
             };
@@ -152,6 +166,7 @@ impl OrgIndex {
             assignments: assignments.len(),
             primary,
             deactivated,
+            shared_external_id,
             logins,
             external_ids,
             stored,
@@ -179,6 +194,15 @@ impl OrgIndex {
     pub(crate) fn is_deactivated(&self, user: u32) -> bool {
         let u = user as usize;
         self.deactivated
+            .get(u / 64)
+            .is_some_and(|word| word & (1 << (u % 64)) != 0)
+    }
+
+    /// Whether user `u` owns an external id that another user's app user in the primary app
+    /// has too.
+    pub(crate) fn shares_external_id(&self, user: u32) -> bool {
+        let u = user as usize;
+        self.shared_external_id
             .get(u / 64)
             .is_some_and(|word| word & (1 << (u % 64)) != 0)
     }

@@ -56,6 +56,7 @@ fn a_quote_never_closed_is_read_in_parts_as_in_one_pass() {
     let expected = read_csv_with(bytes, &limits).map(|snapshot| {
         plan_import(PlanInput {
             app: &app,
+            apps: &org.apps,
             users: &org.users,
             assignments: &org.assignments,
             populations: &populations,
@@ -64,9 +65,10 @@ fn a_quote_never_closed_is_read_in_parts_as_in_one_pass() {
         })
     });
     assert_eq!(expected.as_ref().map(|p| p.counts.scanned), Ok(2));
-    let index = OrgIndex::new(&org.users, &org.assignments);
+    let index = OrgIndex::new(&org.users, &org.assignments, &org.apps);
     let input = CsvPlanInput {
         app: &app,
+        apps: &org.apps,
         users: &org.users,
         assignments: &org.assignments,
         populations: &populations,

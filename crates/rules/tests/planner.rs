@@ -124,16 +124,37 @@ fn a_changed_profile_is_an_update_carrying_the_new_profile() {
 }
 
 #[test]
-fn a_known_user_not_yet_in_the_app_is_assigned_and_updated() {
+fn a_known_user_not_yet_in_a_profile_source_is_assigned_and_updated() {
+    let mut org = Org::new();
+    let workday = org.profile_source("Workday", false);
+    let ada = org.user("ada@example.com");
+    let mut snap = snapshot_user(org.user_by_id(&ada));
+    snap.email = Some("ada@example.com".to_owned());
+    let plan = org.plan(&workday, &[snap]);
+    let kinds: Vec<_> = plan.changes.iter().map(|c| c.kind).collect();
+    assert_eq!(kinds, [ChangeKind::Update, ChangeKind::Assign]);
+    assert_eq!((plan.counts.updated, plan.counts.assigned), (1, 1));
+}
+
+#[test]
+fn a_known_user_not_yet_in_another_app_is_assigned_with_its_app_profile() {
     let mut org = Org::new();
     let okta = org.app("Okta");
     let ada = org.user("ada@example.com");
     let mut snap = snapshot_user(org.user_by_id(&ada));
     snap.email = Some("ada@example.com".to_owned());
-    let plan = org.plan(&okta, &[snap]);
+    let plan = org.plan(&okta, std::slice::from_ref(&snap));
     let kinds: Vec<_> = plan.changes.iter().map(|c| c.kind).collect();
-    assert_eq!(kinds, [ChangeKind::Update, ChangeKind::Assign]);
-    assert_eq!((plan.counts.updated, plan.counts.assigned), (1, 1));
+    assert_eq!(kinds, [ChangeKind::Assign]);
+    assert_eq!(plan.changes[0].profile, Some(snap.profile()));
+    assert_eq!(
+        (
+            plan.counts.updated,
+            plan.counts.unchanged,
+            plan.counts.assigned
+        ),
+        (0, 1, 1)
+    );
 }
 
 // --- Users removed from the source ---
@@ -284,10 +305,11 @@ fn org_users_outside_the_app_are_left_alone() {
 
 // --- Group rules ---
 
-/// HR (the import's app) with Ada, who is in Sales; the rule "Sales team" gives Salesforce.
+/// HR (the import's app, the profile source) with Ada, who is in Sales; the rule "Sales team"
+/// gives Salesforce.
 fn org_with_a_sales_rule() -> (Org, AppId, AppId, UserId) {
     let mut org = Org::new();
-    let hr = org.app("HR");
+    let hr = org.profile_source("HR", false);
     let salesforce = org.app("Salesforce");
     let rule = org.group_rule(
         "Sales team",
@@ -332,7 +354,7 @@ fn leaving_a_group_rule_unassigns_its_app_with_cause_group_rule_and_is_not_count
 #[test]
 fn a_direct_assignment_is_not_taken_away_by_a_group_rule() {
     let mut org = Org::new();
-    let hr = org.app("HR");
+    let hr = org.profile_source("HR", false);
     let salesforce = org.app("Salesforce");
     org.group_rule(
         "Sales team",
@@ -350,7 +372,7 @@ fn a_direct_assignment_is_not_taken_away_by_a_group_rule() {
 #[test]
 fn newly_matching_a_group_rule_assigns_its_apps() {
     let mut org = Org::new();
-    let hr = org.app("HR");
+    let hr = org.profile_source("HR", false);
     let salesforce = org.app("Salesforce");
     let gong = org.app("Gong");
     let rule = org.group_rule(
@@ -416,7 +438,7 @@ fn a_new_user_matching_a_group_rule_is_assigned_its_apps() {
 #[test]
 fn two_rules_giving_the_same_app_assign_it_once() {
     let mut org = Org::new();
-    let hr = org.app("HR");
+    let hr = org.profile_source("HR", false);
     let slack = org.app("Slack");
     org.group_rule(
         "Sales team",
@@ -459,7 +481,7 @@ fn two_rules_giving_the_same_app_assign_it_once() {
 #[test]
 fn moving_between_two_rules_that_give_the_same_app_keeps_the_app() {
     let mut org = Org::new();
-    let hr = org.app("HR");
+    let hr = org.profile_source("HR", false);
     let slack = org.app("Slack");
     let sales = org.group_rule(
         "Sales team",
@@ -560,12 +582,14 @@ fn counts_add_up_every_kind_of_change() {
         Counts {
             scanned: 6,
             created: 2,
-            updated: 1,
-            unchanged: 3,
+            // c's department, and f's first app user in Workday (its external id is new).
+            updated: 2,
+            unchanged: 2,
             assigned: 3,
             // 2 removed x 3 apps, and c's Salesforce through the rule.
             unassigned: 7,
             deactivated: 2,
+            reactivated: 0,
         }
     );
     let counted_by_app: Vec<_> = plan

@@ -323,7 +323,9 @@ fn worked_example_7_deactivation_180_unassignments_other_apps_60_of_100_pause_at
 #[test]
 fn worked_example_8_300_group_rule_unassignments_trip_nothing() {
     let mut org = Org::new();
-    let hr = org.app("BambooHR");
+    // The HR system owns the profiles: only a profile source's import changes the attribute the
+    // rule reads (sources.md, "The directory model").
+    let hr = org.profile_source("BambooHR", false);
     let salesforce = org.app("Salesforce");
     let sales = org.group_rule(
         "Sales team",

@@ -9,7 +9,7 @@
 #![allow(dead_code)]
 
 use safeguard_rules::csv_planner::CsvPlanInput;
-use safeguard_rules::org::{App, AppPopulation, Assignment, AssignmentSource, User, UserStatus};
+use safeguard_rules::org::{App, AppPopulation, Assignment, User, UserStatus};
 use safeguard_rules::org_index::OrgIndex;
 use safeguard_rules::planner::PlanInput;
 use safeguard_rules::snapshot::SnapshotUser;
@@ -136,12 +136,7 @@ impl Workload {
 
     /// The org only, for benches that read the snapshot from a CSV file.
     pub fn org(population: usize) -> Self {
-        let app = App {
-            id: AppId::from("0oa-workday"),
-            name: "Workday".to_owned(),
-            profile_source: true,
-            deactivate_on_remove: false,
-        };
+        let app = App::new(AppId::from("0oa-workday"), "Workday", true, false);
         let mut users = Vec::with_capacity(population);
         let mut assignments = Vec::with_capacity(population);
         for n in 0..population {
@@ -153,11 +148,11 @@ impl Workload {
                 status: UserStatus::Active,
                 profile: source.profile(),
             });
-            assignments.push(Assignment {
-                user_id: id,
-                app_id: app.id.clone(),
-                source: AssignmentSource::Direct,
-            });
+            assignments.push(Assignment::direct(
+                id,
+                app.id.clone(),
+                Some(source.external_id),
+            ));
         }
         let populations = vec![AppPopulation {
             app_id: app.id.clone(),
@@ -181,6 +176,7 @@ impl Workload {
     pub fn input_with<'a>(&'a self, snapshot: &'a [SnapshotUser]) -> PlanInput<'a> {
         PlanInput {
             app: &self.app,
+            apps: std::slice::from_ref(&self.app),
             users: &self.users,
             assignments: &self.assignments,
             populations: &self.populations,
@@ -193,6 +189,7 @@ impl Workload {
     pub fn csv_input<'a>(&'a self, index: &'a OrgIndex) -> CsvPlanInput<'a> {
         CsvPlanInput {
             app: &self.app,
+            apps: std::slice::from_ref(&self.app),
             users: &self.users,
             assignments: &self.assignments,
             populations: &self.populations,

@@ -286,7 +286,6 @@ mod tests {
             login: "Ada@Example.com".into(),
             status: UserStatus::Active,
             profile: Profile {
-                external_id: Some("e1".into()),
                 first_name: None,
                 last_name: Some(long.clone()),
                 email: Some(String::new()),
@@ -299,7 +298,7 @@ mod tests {
             },
         };
         let mut stored = StoredUsers::with_capacity(1);
-        stored.push(&user, "ada@example.com", 7, &mut Vec::new());
+        stored.push(&user, "ada@example.com", 7, Some("e1"), &mut Vec::new());
         let record = stored.get(0).unwrap();
         assert_eq!(record.owner, 7);
         assert_eq!(record.folded_login, b"ada@example.com");
