@@ -50,12 +50,7 @@ fn org_of_100k(snapshot: &[SnapshotUser]) -> Org {
         .store()
         .writer()
         .transaction(|db| {
-            let app = App {
-                id: AppId::from("app_bench"),
-                name: "Directory".to_owned(),
-                profile_source: false,
-                deactivate_on_remove: false,
-            };
+            let app = App::new(AppId::from("app_bench"), "Directory", true, false);
             db.insert_app(&app, &actor, &at)?;
             let off = Safeguard::new(false, 20).unwrap_or_default();
             let settings = Settings {

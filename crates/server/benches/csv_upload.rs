@@ -60,12 +60,7 @@ fn store_with_app(dir: &std::path::Path, population: usize) -> Arc<Store> {
     store
         .writer()
         .transaction(|db| {
-            let app = App {
-                id: AppId::from(APP),
-                name: "Directory".to_owned(),
-                profile_source: false,
-                deactivate_on_remove: false,
-            };
+            let app = App::new(AppId::from(APP), "Directory", true, false);
             db.insert_app(&app, &actor, &at)?;
             for n in 0..population {
                 let user = workload::source_user(n, 0);

@@ -83,12 +83,7 @@ fn main() {
         Ok(store) => Pipeline::new(Arc::new(store), Clock::System),
         Err(e) => panic!("no database: {e}"),
     };
-    let app = App {
-        id: AppId("app_directory".to_owned()),
-        name: "Directory".to_owned(),
-        profile_source: true,
-        deactivate_on_remove: false,
-    };
+    let app = App::new(AppId("app_directory".to_owned()), "Directory", true, false);
     let stamp = pipeline.clock().stamp();
     let made: Result<(), StorageError> = pipeline
         .store()

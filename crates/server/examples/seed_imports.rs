@@ -27,12 +27,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let app_id = AppId::from("app_load");
     store.writer().transaction(|db| {
         db.insert_app(
-            &App {
-                id: app_id.clone(),
-                name: "Load test source".to_owned(),
-                profile_source: false,
-                deactivate_on_remove: false,
-            },
+            &App::new(app_id.clone(), "Load test source", false, false),
             &actor,
             &at,
         )?;

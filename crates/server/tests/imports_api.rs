@@ -45,7 +45,7 @@ async fn a_csv_import_creates_assigns_and_matches_logins_without_regard_to_case(
     assert_eq!(import["status"], "completed");
     assert_eq!(
         import["counts"],
-        json!({"scanned": 2, "created": 2, "updated": 0, "unchanged": 0, "assigned": 2, "unassigned": 0, "deactivated": 0})
+        json!({"scanned": 2, "created": 2, "updated": 0, "unchanged": 0, "assigned": 2, "unassigned": 0, "deactivated": 0, "reactivated": 0})
     );
     let users = app.get(&format!("/api/v1/apps/{id}/users")).await.json();
     let ada = users
@@ -447,7 +447,7 @@ async fn a_csv_file_over_a_mebibyte_is_read_in_parts_and_planned_as_a_small_one_
     }
     next.push_str(&directory_rows(12_000..12_500, "Sales"));
     let expected = json!({"scanned": 11_400, "created": 500, "updated": 1_000,
-        "unchanged": 9_900, "assigned": 500, "unassigned": 1_100, "deactivated": 0});
+        "unchanged": 9_900, "assigned": 500, "unassigned": 1_100, "deactivated": 0, "reactivated": 0});
 
     let dry = app
         .send_body(

@@ -14,6 +14,7 @@ const ROUTES: &[(&str, &str)] = &[
     ("get", "/api/v1/apps"),
     ("post", "/api/v1/apps"),
     ("get", "/api/v1/apps/{appId}"),
+    ("patch", "/api/v1/apps/{appId}"),
     ("get", "/api/v1/apps/{appId}/users"),
     ("get", "/api/v1/apps/{appId}/source"),
     ("put", "/api/v1/apps/{appId}/source"),

@@ -43,12 +43,7 @@ impl Rng {
 }
 
 fn app(id: &str, name: &str, profile_source: bool) -> App {
-    App {
-        id: AppId::from(id),
-        name: name.to_owned(),
-        profile_source,
-        deactivate_on_remove: profile_source,
-    }
+    App::new(AppId::from(id), name, profile_source, profile_source)
 }
 
 /// What each app's source lists, changed a little before each snapshot and one kind of change
@@ -204,6 +199,7 @@ fn the_kept_org_matches_the_database_after_every_kind_of_step() {
                     let users = read_csv(&bytes).expect("a good file");
                     let plan = plan_import(PlanInput {
                         app: &app,
+                        apps: &org.apps,
                         users: &org.users,
                         assignments: &org.assignments,
                         populations: &org.populations,

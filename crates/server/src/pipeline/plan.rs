@@ -100,6 +100,7 @@ mod tests {
             cause: None,
             profile: None,
             group_rule_id: None,
+            external_id: None,
         }
     }
 

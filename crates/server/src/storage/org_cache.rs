@@ -120,21 +120,12 @@ mod tests {
         store
             .writer()
             .transaction(|db| {
-                let app = App {
-                    id: AppId::from("app_chat"),
-                    name: "Chat".to_owned(),
-                    profile_source: false,
-                    deactivate_on_remove: false,
-                };
+                let app = App::new(AppId::from("app_chat"), "Chat", false, false);
                 db.insert_app(&app, &Actor::system(), AT)?;
                 for (id, login) in [("usr_1", "ana@example.com"), ("usr_2", "bo@example.com")] {
-                    let profile = Profile {
-                        external_id: Some(id.to_owned()),
-                        ..Profile::default()
-                    };
-                    db.create_user(id, login, &profile, AT)?;
+                    db.create_user(id, login, &Profile::default(), AT)?;
                 }
-                db.assign("usr_1", "app_chat", None, AT)?;
+                db.add_app_user("usr_1", "app_chat", None, Some("e-1"), None, AT)?;
                 Ok::<_, StorageError>(())
             })
             .expect("set up");
@@ -208,13 +199,13 @@ mod tests {
     /// Each change a transaction can make to the org, made alone.
     type Change = fn(&Db<'_>) -> Result<(), StorageError>;
 
-    const CHANGES: [(&str, Change); 7] = [
+    const CHANGES: [(&str, Change); 9] = [
         ("create a user", |db| {
             db.create_user("usr_3", "cy@example.com", &Profile::default(), AT)
         }),
         ("change a profile", |db| {
             let profile = Profile {
-                external_id: Some("e-9".to_owned()),
+                first_name: Some("Bo".to_owned()),
                 ..Profile::default()
             };
             db.update_user("usr_2", &profile, AT)
@@ -226,13 +217,16 @@ mod tests {
             db.assign("usr_2", "app_chat", None, AT).map(drop)
         }),
         ("unassign", |db| db.unassign("usr_1", "app_chat").map(drop)),
+        ("change an app user", |db| {
+            db.update_app_user("usr_1", "app_chat", Some("e-2"), None)
+        }),
+        ("change an app's rank", |db| {
+            let mut app = App::new(AppId::from("app_chat"), "Chat", true, false);
+            app.profile_source_priority = Some(1);
+            db.update_app_directory(&app)
+        }),
         ("add an app", |db| {
-            let app = App {
-                id: AppId::from("app_crm"),
-                name: "CRM".to_owned(),
-                profile_source: false,
-                deactivate_on_remove: false,
-            };
+            let app = App::new(AppId::from("app_crm"), "CRM", false, false);
             db.insert_app(&app, &Actor::system(), AT)
         }),
         ("add a group rule", |db| {
