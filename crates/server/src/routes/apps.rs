@@ -1,18 +1,18 @@
 //! `/api/v1/apps`: the org's apps, their populations and their users.
 
 use crate::error::AppError;
+use crate::events;
 use crate::ids::new_id;
 use crate::limits::{MAX_APP_NAME_CHARS, longer_than};
 use crate::routes::extract::{ApiPath, ApiQuery, CurrentActor, JsonBody};
 use crate::routes::pagination::{PageRequest, page_response};
 use crate::state::AppState;
+use crate::storage::Db;
 use axum::Json;
 use axum::extract::State;
 use axum::http::{StatusCode, Uri, header};
 use axum::response::{IntoResponse, Response};
 use safeguard_rules::AppId;
-use crate::events;
-use crate::storage::Db;
 use safeguard_rules::api::{AppPatch, AppUserView, AppView, MatchField, NewApp, Problem};
 use safeguard_rules::org::App;
 use safeguard_rules::validation::FieldError;
@@ -172,7 +172,10 @@ pub async fn patch_app(
             pipeline.store().writer().transaction(|db| {
                 let before = db.app(&app_id)?.ok_or_else(|| unknown_app(&app_id))?;
                 let after = patch.apply_to(&before).map_err(|errors| {
-                    AppError::invalid("The app's settings are invalid; nothing was changed.", errors)
+                    AppError::invalid(
+                        "The app's settings are invalid; nothing was changed.",
+                        errors,
+                    )
                 })?;
                 refuse_taken_priority(db, &after, "nothing was changed")?;
                 if after != before {

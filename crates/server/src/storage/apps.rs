@@ -97,11 +97,11 @@ impl Db<'_> {
 
     /// The rank a new profile source takes when none is given: after every other.
     pub fn next_profile_priority(&self) -> Result<u32> {
-        let highest: Option<u32> = self.conn.query_row(
-            "SELECT MAX(profile_source_priority) FROM apps",
-            [],
-            |r| r.get(0),
-        )?;
+        let highest: Option<u32> =
+            self.conn
+                .query_row("SELECT MAX(profile_source_priority) FROM apps", [], |r| {
+                    r.get(0)
+                })?;
         Ok(highest.map_or(1, |p| p.saturating_add(1)))
     }
 

@@ -365,6 +365,11 @@ ALTER TABLE users DROP COLUMN external_id;
 
 /// Brings the database to the newest schema this binary knows.
 pub fn migrate(conn: &Connection) -> Result<()> {
+    migrate_to(conn, MIGRATIONS.len())
+}
+
+/// Brings the database to schema `target` (a database an older build made, in the tests).
+fn migrate_to(conn: &Connection, target: usize) -> Result<()> {
     conn.execute_batch("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)")?;
     let known = MIGRATIONS.len() as i64;
     let current: i64 = conn
@@ -377,7 +382,12 @@ pub fn migrate(conn: &Connection) -> Result<()> {
             known,
         });
     }
-    for (i, migration) in MIGRATIONS.iter().enumerate().skip(current as usize) {
+    for (i, migration) in MIGRATIONS
+        .iter()
+        .enumerate()
+        .take(target)
+        .skip(current as usize)
+    {
         let version = i as i64 + 1;
         let tx = conn.unchecked_transaction()?;
         tx.execute_batch(migration)?;
@@ -405,5 +415,121 @@ mod tests {
             .query_row("SELECT version FROM schema_version", [], |r| r.get(0))
             .unwrap();
         assert_eq!(version, MIGRATIONS.len() as i64);
+    }
+
+    /// A database of schema 5, as the build before the directory model left it: one external
+    /// id per user, two profile sources and a chat app, a paused import's stored plan.
+    fn schema_5_database() -> Connection {
+        let conn = Connection::open_in_memory().unwrap();
+        migrate_to(&conn, 5).unwrap();
+        conn.execute_batch(
+            r#"
+            INSERT INTO apps (id, name, profile_source, deactivate_on_remove, created_at, created_by)
+            VALUES ('app_hr', 'HR', 1, 1, 't', 'sys'), ('app_chat', 'Chat', 0, 0, 't', 'sys'),
+                   ('app_payroll', 'Payroll', 1, 0, 't', 'sys');
+            INSERT INTO users (id, login, login_folded, status, external_id, first_name, last_name,
+                               email, attributes, created_at, updated_at)
+            VALUES ('usr_ada', 'Ada@example.com', 'ada@example.com', 'active', 'e-ada', 'Ada',
+                    'Lovelace', 'ada@example.com', '{"department":"Eng"}', 't', 't'),
+                   ('usr_bo', 'bo@example.com', 'bo@example.com', 'deactivated', 'e-bo', 'Bo',
+                    NULL, NULL, '{}', 't', 't');
+            INSERT INTO group_rules (id, name, attribute, equals, created_at, created_by)
+            VALUES ('grp_eng', 'Engineers', 'department', 'Eng', 't', 'sys');
+            INSERT INTO group_rule_apps (rule_id, app_id) VALUES ('grp_eng', 'app_chat');
+            INSERT INTO assignments (user_id, app_id, rule_id, assigned_at)
+            VALUES ('usr_ada', 'app_hr', NULL, 't'), ('usr_ada', 'app_chat', 'grp_eng', 't');
+            INSERT INTO imports (id, app_id, status, created_at, counts, impact, actor)
+            VALUES ('imp_done', 'app_hr', 'completed', 't', '{"scanned":2,"created":2,"updated":0,"unchanged":0,"assigned":2,"unassigned":0,"deactivated":0}', '{"orgPopulation":0,"apps":[]}', '{}'),
+                   ('imp_paused', 'app_hr', 'paused', 't', '{"scanned":1,"created":1,"updated":1,"unchanged":0,"assigned":1,"unassigned":0,"deactivated":0}', '{"orgPopulation":2,"apps":[]}', '{}');
+            INSERT INTO plan_changes (import_seq, n, kind, user_id, login, app_id, app_name, cause,
+                                      profile, rule_id)
+            VALUES (2, 0, 'update', 'usr_ada', 'Ada@example.com', NULL, NULL, NULL,
+                    '{"externalId":"e-ada-2","firstName":"Ada"}', NULL),
+                   (2, 1, 'create', 'usr_cy', 'cy@example.com', NULL, NULL, NULL,
+                    '{"externalId":"e-cy","firstName":"Cy"}', NULL),
+                   (2, 2, 'assign', 'usr_cy', 'cy@example.com', 'app_hr', 'HR', NULL, NULL, NULL);
+            "#,
+        )
+        .unwrap();
+        conn
+    }
+
+    #[test]
+    fn a_database_of_the_build_before_the_directory_model_keeps_its_users_assignments_and_history()
+    {
+        let conn = schema_5_database();
+        migrate(&conn).unwrap();
+        let ranks: Vec<(String, Option<i64>, i64, i64)> = conn
+            .prepare(
+                "SELECT id, profile_source_priority, match_by_email, reactivate_on_return
+                 FROM apps ORDER BY seq",
+            )
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            ranks,
+            [
+                ("app_hr".to_owned(), Some(1), 0, 1),
+                ("app_chat".to_owned(), None, 0, 1),
+                ("app_payroll".to_owned(), Some(2), 0, 1),
+            ],
+            "profile sources ranked in the order they were added"
+        );
+        let users: Vec<(String, String, Option<String>)> = conn
+            .prepare("SELECT id, status, first_name FROM users ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(users.len(), 2);
+        assert_eq!(users[1].1, "deactivated");
+        // The user's one id went to the app user its source listed, not to the rule's.
+        let app_users: Vec<(String, Option<String>, Option<String>)> = conn
+            .prepare("SELECT app_id, rule_id, external_id FROM assignments ORDER BY seq")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            app_users,
+            [
+                ("app_hr".to_owned(), None, Some("e-ada".to_owned())),
+                ("app_chat".to_owned(), Some("grp_eng".to_owned()), None),
+            ]
+        );
+        // The paused plan names each app user's id: an update's from its profile, a new
+        // user's assignment from its create.
+        let ids: Vec<(String, Option<String>)> = conn
+            .prepare("SELECT kind, external_id FROM plan_changes ORDER BY n")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        assert_eq!(
+            ids,
+            [
+                ("update".to_owned(), Some("e-ada-2".to_owned())),
+                ("create".to_owned(), None),
+                ("assign".to_owned(), Some("e-cy".to_owned())),
+            ]
+        );
+        let imports: i64 = conn
+            .query_row("SELECT COUNT(*) FROM imports", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(imports, 2, "the history is kept");
+        let has_old_column: i64 = conn
+            .query_row(
+                "SELECT COUNT(*) FROM pragma_table_info('users') WHERE name = 'external_id'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        assert_eq!(has_old_column, 0, "one external id per user is gone");
     }
 }
