@@ -43,6 +43,40 @@ async fn the_demo_org_has_history_and_a_standing_roadblock() {
     assert_eq!(workday["profileSource"], true);
     assert_eq!(workday["deactivateOnRemove"], true);
 
+    assert_eq!(workday["profileSourcePriority"], 1);
+
+    // Apps that are not profile sources update only their own app users: after each one's
+    // first import, few of the users they list change (people who moved department).
+    for name in ["GitHub", "Salesforce", "Slack"] {
+        let id = apps.iter().find(|a| a["name"] == name).unwrap()["id"]
+            .as_str()
+            .unwrap()
+            .to_owned();
+        let imports = app
+            .get(&format!("/api/v1/imports?appId={id}&limit=100"))
+            .await
+            .json();
+        let done: Vec<&serde_json::Value> = imports
+            .as_array()
+            .unwrap()
+            .iter()
+            .filter(|i| i["status"] == "completed")
+            .collect();
+        assert!(done.len() >= 2, "{name} has a history: {imports}");
+        // Newest first: every import but the oldest found its users there already.
+        for import in &done[..done.len() - 1] {
+            let counts = &import["counts"];
+            let (updated, scanned) = (
+                counts["updated"].as_u64().unwrap(),
+                counts["scanned"].as_u64().unwrap(),
+            );
+            assert!(
+                updated * 10 < scanned,
+                "{name}: {updated} of {scanned} updated"
+            );
+        }
+    }
+
     let roadblock = app.get("/api/v1/roadblock").await.json();
     assert_eq!(roadblock["active"], true);
     assert_eq!(roadblock["import"]["appName"], "Workday");
