@@ -61,6 +61,7 @@ fn past_imports() -> Vec<(AppId, Impact)> {
                 Impact {
                     org_population,
                     apps,
+                    ..Impact::default()
                 },
             )
         })
@@ -68,19 +69,13 @@ fn past_imports() -> Vec<(AppId, Impact)> {
 }
 
 fn safeguard(percent: u8) -> Safeguard {
-    Safeguard {
-        enabled: true,
-        percent,
-    }
+    Safeguard::new(true, percent).expect("a percent within 0..=100")
 }
 
 fn preview(c: &mut Criterion) {
     let imports = past_imports();
     let saved = Settings::default();
-    let proposed = Settings {
-        app_level: safeguard(10),
-        org_level: safeguard(15),
-    };
+    let proposed = Settings::levels(safeguard(10), safeguard(15));
     let once = compare(&saved, &proposed, imports.iter().map(|(a, i)| (a, i)));
     assert_eq!(once.outcomes.len(), IMPORTS);
     assert!(

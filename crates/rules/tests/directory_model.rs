@@ -419,10 +419,7 @@ fn a_profile_source_reactivates_a_deactivated_user_it_lists_and_assigns_their_ru
     assert_eq!(plan.counts.reactivated, 1);
     assert_eq!(plan.counts.assigned, 2);
     assert!(plan.impact.apps.is_empty(), "{:?}", plan.impact);
-    let strictest = Settings {
-        app_level: on(0),
-        org_level: on(0),
-    };
+    let strictest = Settings::levels(on(0), on(0));
     assert_eq!(org.check(&workday, &snapshot, &strictest), Verdict::Proceed);
 
     org.apply(&workday, &plan);

@@ -10,14 +10,14 @@ use safeguard_rules::plan::{AppImpact, Impact};
 use safeguard_rules::settings::{Safeguard, Settings};
 
 fn safeguard() -> impl Strategy<Value = Safeguard> {
-    (any::<bool>(), 0u8..=100).prop_map(|(enabled, percent)| Safeguard { enabled, percent })
+    (any::<bool>(), 0u8..=100).prop_map(|(enabled, percent)| {
+        Safeguard::new(enabled, percent).expect("a percent within 0..=100")
+    })
 }
 
 fn settings() -> impl Strategy<Value = Settings> {
-    (safeguard(), safeguard()).prop_map(|(app_level, org_level)| Settings {
-        app_level,
-        org_level,
-    })
+    (safeguard(), safeguard())
+        .prop_map(|(app_level, org_level)| Settings::levels(app_level, org_level))
 }
 
 /// Populations that make ties and the activation minimum likely, with arbitrary ones beside.
@@ -59,6 +59,7 @@ fn impact_and_import() -> impl Strategy<Value = (Impact, AppId)> {
                 Impact {
                     org_population,
                     apps,
+                    ..Impact::default()
                 },
                 import,
             )
@@ -191,9 +192,9 @@ proptest! {
         org_lower in 0u8..=100,
     ) {
         // Lowering either percent (or both) keeps every pause: raising one never adds a pause.
-        let mut stricter = s;
+        let mut stricter = s.clone();
         stricter.app_level.percent = s.app_level.percent.min(app_lower);
-        let mut org_stricter = s;
+        let mut org_stricter = s.clone();
         org_stricter.org_level.percent = s.org_level.percent.min(org_lower);
         if evaluate(&s, &impact, &app).is_pause() {
             prop_assert!(evaluate(&stricter, &impact, &app).is_pause());
@@ -203,9 +204,9 @@ proptest! {
 
     #[test]
     fn a_disabled_safeguard_never_trips(s in settings(), (impact, app) in impact_and_import()) {
-        let mut app_off = s;
+        let mut app_off = s.clone();
         app_off.app_level.enabled = false;
-        let mut org_off = s;
+        let mut org_off = s.clone();
         org_off.org_level.enabled = false;
         let no_app = evaluate(&app_off, &impact, &app);
         prop_assert!(exceeded_set(&no_app).iter().all(|e| e.0 == Scope::Org));
@@ -239,7 +240,7 @@ proptest! {
         population in 100u64..10_000_000,
         percent in 0u8..100,
     ) {
-        let settings = Settings { app_level: Safeguard { enabled: true, percent }, org_level: Safeguard { enabled: false, percent } };
+        let settings = Settings::levels(on_at(percent), off_at(percent));
         let l = limit(percent, population);
         let at = one_app(population, l);
         prop_assert_eq!(evaluate(&settings, &at, &app_id()), Verdict::Proceed);
@@ -253,7 +254,7 @@ proptest! {
         population in 100u64..10_000_000,
         percent in 0u8..100,
     ) {
-        let settings = Settings { app_level: Safeguard { enabled: false, percent }, org_level: Safeguard { enabled: true, percent } };
+        let settings = Settings::levels(off_at(percent), on_at(percent));
         let l = limit(percent, population);
         prop_assert_eq!(evaluate(&settings, &one_app(population, l), &app_id()), Verdict::Proceed);
         let verdict = evaluate(&settings, &one_app(population, l + 1), &app_id());
@@ -282,5 +283,14 @@ fn one_app(population: u64, unassignments: u64) -> Impact {
             population,
             unassignments,
         }],
+        ..Impact::default()
     }
+}
+
+fn on_at(percent: u8) -> Safeguard {
+    Safeguard::new(true, percent).expect("a percent within 0..=100")
+}
+
+fn off_at(percent: u8) -> Safeguard {
+    Safeguard::new(false, percent).expect("a percent within 0..=100")
 }

@@ -2,6 +2,7 @@
 //! safeguard trips, when it is not checked at all, and which exceeded limit is the cause.
 
 use safeguard_rules::evaluator::{LimitCheck, Scope, Verdict, decide, evaluate};
+use safeguard_rules::limits::Basis;
 use safeguard_rules::plan::{AppImpact, Impact};
 use safeguard_rules::settings::{Safeguard, Settings};
 use safeguard_rules::{AppId, limits};
@@ -21,15 +22,13 @@ fn impact(org_population: u64, apps: &[App<'_>]) -> Impact {
                 unassignments,
             })
             .collect(),
+        ..Impact::default()
     }
 }
 
 fn settings(app_level: (bool, u8), org_level: (bool, u8)) -> Settings {
     let safeguard = |(enabled, percent)| Safeguard::new(enabled, percent).expect("valid percent");
-    Settings {
-        app_level: safeguard(app_level),
-        org_level: safeguard(org_level),
-    }
+    Settings::levels(safeguard(app_level), safeguard(org_level))
 }
 
 fn check(settings: &Settings, impact: &Impact, import_app: &str) -> Verdict {
@@ -336,7 +335,7 @@ fn every_exceeded_limit_is_listed_cause_first_in_the_order_they_are_reached() {
     let org = &roadblock.exceeded[3];
     assert_eq!(
         (org.percent, org.population, org.unassignments),
-        (10, 2_000, 561)
+        (Some(10), 2_000, 561)
     );
     assert_eq!((org.app_id.as_ref(), org.app_name.as_ref()), (None, None));
 }
@@ -351,7 +350,9 @@ fn an_app_level_cause_names_its_app_and_its_numbers() {
             scope: Scope::App,
             app_id: Some(AppId::from("slack")),
             app_name: Some("Slack".to_owned()),
-            percent: 25,
+            percent: Some(25),
+            count: None,
+            basis: Basis::Percent,
             population: 400,
             limit: 100,
             unassignments: 101,

@@ -10,10 +10,7 @@ use safeguard_rules::settings::{Safeguard, Settings};
 
 fn settings(app: Option<u8>, org: Option<u8>) -> Settings {
     let safeguard = |p: Option<u8>| Safeguard::new(p.is_some(), p.unwrap_or(20)).expect("valid");
-    Settings {
-        app_level: safeguard(app),
-        org_level: safeguard(org),
-    }
+    Settings::levels(safeguard(app), safeguard(org))
 }
 
 fn one_app(id: &str, population: u64, unassignments: u64) -> Impact {
@@ -25,6 +22,7 @@ fn one_app(id: &str, population: u64, unassignments: u64) -> Impact {
             population,
             unassignments,
         }],
+        ..Impact::default()
     }
 }
 
@@ -145,7 +143,7 @@ fn app_limits_show_each_apps_limit_and_which_apps_are_below_the_minimum() {
 fn limit_for_is_none_when_the_safeguard_is_off_or_the_population_too_small() {
     let on = Safeguard::new(true, 20).expect("valid");
     let off = Safeguard::new(false, 20).expect("valid");
-    assert_eq!(limit_for(on, 100), Some(20));
-    assert_eq!(limit_for(on, 99), None);
-    assert_eq!(limit_for(off, 1_000), None);
+    assert_eq!(limit_for(on.limit(), 100), Some(20));
+    assert_eq!(limit_for(on.limit(), 99), None);
+    assert_eq!(limit_for(off.limit(), 1_000), None);
 }

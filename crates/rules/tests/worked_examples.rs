@@ -75,7 +75,7 @@ fn worked_example_1_org_level_20_percent_200_proceed_201_pause() {
             cause.limit,
             cause.unassignments
         ),
-        (20, 1_000, 200, 201)
+        (Some(20), 1_000, 200, 201)
     );
     assert_eq!(cause.app_id, None);
     assert_eq!(exceeded_list(&verdict), [(Scope::Org, None, 200, 201)]);
@@ -124,7 +124,7 @@ fn worked_example_2_app_level_50_percent_51_pause_50_proceed() {
             cause.limit,
             cause.unassignments
         ),
-        (50, 100, 50, 51)
+        (Some(50), 100, 50, 51)
     );
     // 51 of the org's 1,000 is within its limit of 200.
     assert_eq!(exceeded_list(&verdict).len(), 1);
@@ -386,13 +386,6 @@ fn evaluate_all(
 ) -> [Verdict; 2] {
     [
         org.check(app, snapshot, &Settings::default()),
-        org.check(
-            app,
-            snapshot,
-            &Settings {
-                app_level: on(0),
-                org_level: on(0),
-            },
-        ),
+        org.check(app, snapshot, &Settings::levels(on(0), on(0))),
     ]
 }
