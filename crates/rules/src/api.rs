@@ -23,11 +23,12 @@ pub use email::{
 };
 pub use group_rules::{GroupRuleView, NewGroupRule};
 pub use imports::{
-    ChangeRow, ImportStatus, ImportView, Resolution, ResolvedBy, RoadblockState, SnapshotBody,
+    ChangeRow, ImportStatus, ImportView, Resolution, ResolvedBy, ResumeRequest, RoadblockState,
+    SnapshotBody,
 };
 pub use logs::{LogActor, LogEvent, LogOutcome, LogTarget};
 pub use problem::Problem;
-pub use safeguards::{SafeguardsUpdate, SafeguardsView};
+pub use safeguards::{AppOverrideUpdate, AppOverrideView, SafeguardsUpdate, SafeguardsView};
 pub use sources::{
     CsvFileSettings, ImportTrigger, ImportWarnings, LdapScope, LdapSettings, ResolvedMapping,
     Schedule, ScimSettings, SourceKind, SourceMapping, SourceSettings, SourceTestResult,

@@ -846,7 +846,10 @@ impl<'a> RowPlanner<'a> {
                     .rules_after_reactivation(user.into(), attributes, held.into_iter());
             }
         }
-        Ok(self.writer.finish(rows as u64, self.input.populations))
+        let active_users = self.index.active_users();
+        Ok(self
+            .writer
+            .finish(rows as u64, self.input.populations, active_users))
     }
 
     /// [`RowPlanner::finish`] with the removed users walked on this thread.

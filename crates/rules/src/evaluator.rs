@@ -1,14 +1,20 @@
 //! The threshold evaluator: settings + a plan's impact -> proceed, or pause with the cause.
 //!
+//! Each app the plan unassigns users from is held to its app-level limit (its override, or the
+//! org-wide value), the plan's total to the org-level limit, and the users it deactivates to the
+//! deactivation budget. A limit may come from a percent, a count or the smaller of both
+//! ([`limit_of`]).
+//!
 //! When several limits are exceeded the import is stopped by the one reached first: the one with
 //! the smallest limit. An app-level limit equal to the org-level one takes priority; among apps
 //! with equal limits, the import's own app comes first, then the app with the most unassignments,
-//! then the app name. Every exceeded limit is still reported beside the cause.
+//! then the app name. The deactivation budget is the cause only when no unassignment limit is
+//! exceeded. Every exceeded limit is still reported beside the cause.
 
 use crate::ids::AppId;
-use crate::limits::{exceeds, is_checked, limit};
+use crate::limits::{Basis, limit_of};
 use crate::plan::{AppImpact, Impact};
-use crate::settings::Settings;
+use crate::settings::{Limit, Settings};
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
 
@@ -19,10 +25,13 @@ use std::cmp::Ordering;
 pub enum Scope {
     App,
     Org,
+    /// The deactivation budget: users deactivated against the org's active users.
+    Deactivations,
 }
 
 /// One safeguard limit applied to one population: what was allowed and what the plan would do.
-/// For `scope: app`, `app_id` and `app_name` say which app.
+/// For `scope: app`, `app_id` and `app_name` say which app. For `scope: deactivations`,
+/// `population` is the org's active users and `unassignments` the users the plan deactivates.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
@@ -32,10 +41,36 @@ pub struct LimitCheck {
     pub app_id: Option<AppId>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub app_name: Option<String>,
-    pub percent: u8,
+    /// The limit's percent, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub percent: Option<u8>,
+    /// The limit's count, when it has one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub count: Option<u64>,
+    /// Whether `limit` came from the percent or the count.
+    #[serde(default)]
+    pub basis: Basis,
     pub population: u64,
     pub limit: u64,
     pub unassignments: u64,
+}
+
+impl LimitCheck {
+    /// The rule as people read it: "20 %", "a count of 50", or "20 % or 50, whichever is
+    /// smaller".
+    pub fn rule_text(&self) -> String {
+        rule_text(self.percent, self.count)
+    }
+}
+
+/// [`LimitCheck::rule_text`] of a percent and a count.
+pub fn rule_text(percent: Option<u8>, count: Option<u64>) -> String {
+    match (percent, count) {
+        (Some(p), Some(c)) => format!("{p} % or {c}, whichever is smaller"),
+        (Some(p), None) => format!("{p} %"),
+        (None, Some(c)) => format!("a count of {c}"),
+        (None, None) => "no limit".to_owned(),
+    }
 }
 
 /// Why an import is paused: the limit that stopped it, and every limit it exceeded (the cause
@@ -70,45 +105,50 @@ impl Verdict {
 /// An exceeded limit, borrowed from the impact: what [`decide`] answers without allocating.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Exceeded<'a> {
-    /// The app, for an app-level limit; `None` for the org level.
+    pub scope: Scope,
+    /// The app, for an app-level limit; `None` for the org level and the budget.
     pub app: Option<&'a AppImpact>,
-    pub percent: u8,
+    pub percent: Option<u8>,
+    pub count: Option<u64>,
+    pub basis: Basis,
     pub population: u64,
     pub limit: u64,
+    /// Counted unassignments; for the budget, users deactivated.
     pub unassignments: u64,
 }
 
 impl Exceeded<'_> {
     pub fn scope(&self) -> Scope {
-        if self.app.is_some() {
-            Scope::App
-        } else {
-            Scope::Org
-        }
+        self.scope
     }
 
     pub fn to_check(&self) -> LimitCheck {
         LimitCheck {
-            scope: self.scope(),
+            scope: self.scope,
             app_id: self.app.map(|a| a.app_id.clone()),
             app_name: self.app.map(|a| a.app_name.clone()),
             percent: self.percent,
+            count: self.count,
+            basis: self.basis,
             population: self.population,
             limit: self.limit,
             unassignments: self.unassignments,
         }
     }
 
-    /// The order in which limits are reached: smallest limit first; app level before org level
-    /// on equal limits; then the import's own app, the most unassignments, the app name.
+    /// The order in which limits are reached: the budget after every unassignment limit, then
+    /// the smallest limit, app level before org level, the import's own app, the most
+    /// unassignments, the app's name.
     fn reached_before(&self, other: &Self, import_app: &AppId) -> Ordering {
         let rank = |e: &Self| match e.app {
             Some(app) if app.app_id == *import_app => 0,
             Some(_) => 1,
             None => 2,
         };
-        self.limit
-            .cmp(&other.limit)
+        let budget = |e: &Self| e.scope == Scope::Deactivations;
+        budget(self)
+            .cmp(&budget(other))
+            .then_with(|| self.limit.cmp(&other.limit))
             .then_with(|| (self.app.is_none()).cmp(&other.app.is_none()))
             .then_with(|| rank(self).cmp(&rank(other)))
             .then_with(|| other.unassignments.cmp(&self.unassignments))
@@ -119,90 +159,112 @@ impl Exceeded<'_> {
     }
 }
 
-/// Every limit the impact exceeds under `settings`, in no particular order.
-pub fn exceeded<'a>(settings: &Settings, impact: &'a Impact) -> impl Iterator<Item = Exceeded<'a>> {
-    let app_level = settings.app_level;
-    let apps = impact.apps.iter().filter_map(move |app| {
-        let checked = app_level.enabled && is_checked(app.population);
-        (checked && exceeds(app_level.percent, app.population, app.unassignments)).then(|| {
-            Exceeded {
-                app: Some(app),
-                percent: app_level.percent,
-                population: app.population,
-                limit: limit(app_level.percent, app.population),
-                unassignments: app.unassignments,
-            }
-        })
-    });
-    let org_level = settings.org_level;
-    let org = (org_level.enabled && is_checked(impact.org_population))
-        .then(|| {
-            let total = impact.total_unassignments();
-            exceeds(org_level.percent, impact.org_population, total).then(|| Exceeded {
-                app: None,
-                percent: org_level.percent,
-                population: impact.org_population,
-                limit: limit(org_level.percent, impact.org_population),
-                unassignments: total,
-            })
-        })
-        .flatten();
-    apps.chain(org)
+/// `counted` of `population` held to `rule`: exceeded when over its limit (strictly).
+fn check<'a>(
+    scope: Scope,
+    app: Option<&'a AppImpact>,
+    rule: Limit,
+    population: u64,
+    counted: u64,
+) -> Option<Exceeded<'a>> {
+    let (limit, basis) = limit_of(rule, population)?;
+    (counted > limit).then_some(Exceeded {
+        scope,
+        app,
+        percent: rule.percent,
+        count: rule.count,
+        basis,
+        population,
+        limit,
+        unassignments: counted,
+    })
 }
 
-/// The limit that stops the import, or `None` when it proceeds. Allocates nothing: this is what
-/// the preview runs over thousands of past imports on every keystroke.
+/// Every limit the impact exceeds, in no particular order.
+pub fn exceeded<'a>(settings: &Settings, impact: &'a Impact) -> impl Iterator<Item = Exceeded<'a>> {
+    let apps = impact.apps.iter().filter_map(move |app| {
+        check(
+            Scope::App,
+            Some(app),
+            settings.app_limit(&app.app_id),
+            app.population,
+            app.unassignments,
+        )
+    });
+    let org = check(
+        Scope::Org,
+        None,
+        settings.org_level.limit(),
+        impact.org_population,
+        impact.total_unassignments(),
+    );
+    let budget = check(
+        Scope::Deactivations,
+        None,
+        settings.deactivations,
+        impact.active_users,
+        impact.deactivations,
+    );
+    apps.chain(org).chain(budget)
+}
+
+/// Only the cause: the limit [`evaluate`] would name, or `None` when the import proceeds. One
+/// pass over the impact and no allocation, for the preview, which decides tens of thousands of
+/// imports on every keystroke.
 pub fn decide<'a>(
     settings: &Settings,
     impact: &'a Impact,
     import_app: &AppId,
 ) -> Option<Exceeded<'a>> {
-    // One pass over the apps finds the first app limit reached and the org's total together:
-    // the same answer as the minimum of `exceeded`, with half the memory traffic (the property
-    // tests check that `decide` and `evaluate` agree).
-    let app_level = settings.app_level;
-    let check_apps = app_level.enabled;
-    let mut total: u64 = 0;
     let mut first: Option<Exceeded<'a>> = None;
-    for app in &impact.apps {
-        total += app.unassignments;
-        if check_apps
-            && is_checked(app.population)
-            && exceeds(app_level.percent, app.population, app.unassignments)
-        {
-            let candidate = Exceeded {
-                app: Some(app),
-                percent: app_level.percent,
-                population: app.population,
-                limit: limit(app_level.percent, app.population),
-                unassignments: app.unassignments,
-            };
-            if first
-                .as_ref()
-                .is_none_or(|f| candidate.reached_before(f, import_app).is_lt())
-            {
-                first = Some(candidate);
-            }
-        }
-    }
-    let org_level = settings.org_level;
-    if org_level.enabled
-        && is_checked(impact.org_population)
-        && exceeds(org_level.percent, impact.org_population, total)
-    {
-        let org = Exceeded {
-            app: None,
-            percent: org_level.percent,
-            population: impact.org_population,
-            limit: limit(org_level.percent, impact.org_population),
-            unassignments: total,
-        };
+    let consider = |first: &mut Option<Exceeded<'a>>, candidate: Exceeded<'a>| {
         if first
             .as_ref()
-            .is_none_or(|f| org.reached_before(f, import_app).is_lt())
+            .is_none_or(|f| candidate.reached_before(f, import_app).is_lt())
         {
-            first = Some(org);
+            *first = Some(candidate);
         }
+    };
+    let mut total: u64 = 0;
+    // Without overrides every app has the org-wide rule: no search per app.
+    let plain = settings.overrides.is_empty();
+    let org_wide = settings.app_level.limit();
+    for app in &impact.apps {
+        total += app.unassignments;
+        let rule = if plain {
+            org_wide
+        } else {
+            settings.app_limit(&app.app_id)
+        };
+        if let Some(e) = check(
+            Scope::App,
+            Some(app),
+            rule,
+            app.population,
+            app.unassignments,
+        ) {
+            consider(&mut first, e);
+        }
+    }
+    if let Some(e) = check(
+        Scope::Org,
+        None,
+        settings.org_level.limit(),
+        impact.org_population,
+        total,
+    ) {
+        consider(&mut first, e);
+    }
+    if first.is_none()
+        && let Some(e) = check(
+            Scope::Deactivations,
+            None,
+            settings.deactivations,
+            impact.active_users,
+            impact.deactivations,
+        )
+    {
+        consider(&mut first, e);
     }
     first
 }

@@ -27,6 +27,7 @@ pub mod org_index;
 pub mod plan;
 pub mod planner;
 pub mod preview;
+pub mod resume;
 pub mod settings;
 pub mod snapshot;
 pub mod snapshot_csv;

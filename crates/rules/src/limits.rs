@@ -3,6 +3,38 @@
 //! Everything is compared in integers exactly as the rule book writes it; a percentage is never
 //! rounded.
 
+use crate::settings::Limit;
+use serde::{Deserialize, Serialize};
+
+/// What gave a limit its value: its percent of the population, or its count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum Basis {
+    #[default]
+    Percent,
+    Count,
+}
+
+/// The limit `rule` sets on `population`, and what gave it: the smaller of its percent's
+/// (`floor(percent * population / 100)`, only from the activation minimum up) and its count (at
+/// any population: it is absolute). A tie is the percent's. `None`: the rule is off, or has
+/// only a percent and the population is below the minimum.
+pub fn limit_of(rule: Limit, population: u64) -> Option<(u64, Basis)> {
+    if !rule.enabled {
+        return None;
+    }
+    let by_percent = rule
+        .percent
+        .filter(|_| is_checked(population))
+        .map(|percent| (limit(percent, population), Basis::Percent));
+    let by_count = rule.count.map(|count| (count, Basis::Count));
+    match (by_percent, by_count) {
+        (Some(p), Some(c)) => Some(if c.0 < p.0 { c } else { p }),
+        (p, c) => p.or(c),
+    }
+}
+
 /// A safeguard only applies to a population of at least this many app users: an app with fewer
 /// is never checked at app level, an org with fewer app assignments never at org level.
 pub const ACTIVATION_MINIMUM: u64 = 100;
@@ -35,6 +67,34 @@ pub fn is_checked(population: u64) -> bool {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn rule(percent: Option<u8>, count: Option<u64>) -> Limit {
+        Limit {
+            enabled: true,
+            percent,
+            count,
+        }
+    }
+
+    #[test]
+    fn the_smaller_of_percent_and_count_holds_and_says_which() {
+        assert_eq!(limit_of(rule(Some(20), Some(50)), 1000), Some((50, Basis::Count)));
+        assert_eq!(limit_of(rule(Some(20), Some(500)), 1000), Some((200, Basis::Percent)));
+        assert_eq!(limit_of(rule(Some(20), Some(200)), 1000), Some((200, Basis::Percent)));
+        assert_eq!(limit_of(rule(None, None), 1000), None);
+    }
+
+    #[test]
+    fn a_count_applies_below_the_activation_minimum_and_a_percent_does_not() {
+        assert_eq!(limit_of(rule(None, Some(5)), 40), Some((5, Basis::Count)));
+        assert_eq!(limit_of(rule(Some(20), Some(5)), 40), Some((5, Basis::Count)));
+        assert_eq!(limit_of(rule(Some(20), None), 40), None);
+        let off = Limit {
+            enabled: false,
+            ..rule(Some(0), Some(0))
+        };
+        assert_eq!(limit_of(off, 1000), None);
+    }
 
     #[test]
     fn more_than_is_strict() {

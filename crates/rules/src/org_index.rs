@@ -190,6 +190,12 @@ impl OrgIndex {
         self.primary.as_ref()
     }
 
+    /// How many users are active.
+    pub(crate) fn active_users(&self) -> u64 {
+        let deactivated: u64 = self.deactivated.iter().map(|w| u64::from(w.count_ones())).sum();
+        (self.users as u64).saturating_sub(deactivated)
+    }
+
     /// Whether user `u` is deactivated.
     pub(crate) fn is_deactivated(&self, user: u32) -> bool {
         let u = user as usize;

@@ -162,6 +162,12 @@ pub struct AppImpact {
 pub struct Impact {
     pub org_population: u64,
     pub apps: Vec<AppImpact>,
+    /// Users the plan deactivates, each once: what the deactivation budget counts.
+    #[serde(default)]
+    pub deactivations: u64,
+    /// The org's active users before the import: the deactivation budget's population.
+    #[serde(default)]
+    pub active_users: u64,
 }
 
 impl Impact {

@@ -279,7 +279,12 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
         let held = others_of(i).iter().map(|a| &a.app_id);
         writer.rules_after_reactivation(user.into(), attributes, held);
     }
-    writer.finish(input.snapshot.len() as u64, input.populations)
+    let active_users = input
+        .users
+        .iter()
+        .filter(|u| u.status == UserStatus::Active)
+        .count() as u64;
+    writer.finish(input.snapshot.len() as u64, input.populations, active_users)
 }
 
 /// How a warning names an entry: its login and the source's id for it.
@@ -287,9 +292,10 @@ pub(crate) fn entry_name(snap: &SnapshotUser) -> String {
     format!("{} (externalId {})", snap.login, snap.external_id)
 }
 
-/// The counted unassignments per app, against populations before the import. Apps are listed
-/// with the most unassignments first, then by name, so the list reads the same every time.
-pub fn impact_of(changes: &[Change], populations: &[AppPopulation]) -> Impact {
+/// The counted unassignments per app, against populations before the import, and the users
+/// deactivated against `active_users`. Apps are listed with the most unassignments first, then
+/// by name, so the list reads the same every time.
+pub fn impact_of(changes: &[Change], populations: &[AppPopulation], active_users: u64) -> Impact {
     let mut per_app: HashMap<&AppId, u64> = HashMap::default();
     for change in changes {
         if change.kind != ChangeKind::Unassign || !change.cause.is_some_and(Cause::is_counted) {
@@ -299,7 +305,13 @@ pub fn impact_of(changes: &[Change], populations: &[AppPopulation]) -> Impact {
             *per_app.entry(app_id).or_default() += 1;
         }
     }
-    impact_from(&per_app, populations)
+    let mut impact = impact_from(&per_app, populations);
+    impact.deactivations = changes
+        .iter()
+        .filter(|c| c.kind == ChangeKind::Deactivate)
+        .count() as u64;
+    impact.active_users = active_users;
+    impact
 }
 
 /// [`impact_of`] from the counted unassignments of each app.
@@ -337,5 +349,6 @@ pub(crate) fn impact_from(per_app: &HashMap<&AppId, u64>, populations: &[AppPopu
     Impact {
         org_population: populations.iter().map(|p| p.population).sum(),
         apps,
+        ..Impact::default()
     }
 }

@@ -5,10 +5,10 @@
 
 use crate::evaluator::{Exceeded, decide};
 use crate::ids::AppId;
-use crate::limits::{is_checked, limit};
+use crate::limits::{is_checked, limit_of};
 use crate::org::AppPopulation;
 use crate::plan::Impact;
-use crate::settings::{Safeguard, Settings};
+use crate::settings::{Limit, Settings};
 
 /// An app's limit under the saved and the proposed settings. `None` means not checked: the
 /// app-level safeguard is off, or the app has fewer app users than the activation minimum.
@@ -20,9 +20,10 @@ pub struct AppLimit<'a> {
     pub proposed: Option<u64>,
 }
 
-/// The limit a safeguard sets on a population, or `None` when it is not checked there.
-pub fn limit_for(safeguard: Safeguard, population: u64) -> Option<u64> {
-    (safeguard.enabled && is_checked(population)).then(|| limit(safeguard.percent, population))
+/// The limit `rule` sets on a population, or `None` when it is off or does not apply (a
+/// percent below the activation minimum).
+pub fn limit_for(rule: Limit, population: u64) -> Option<u64> {
+    limit_of(rule, population).map(|(limit, _)| limit)
 }
 
 /// Every app's limit, saved -> proposed, in the order of `populations`.
@@ -36,8 +37,8 @@ pub fn app_limits<'a>(
         .map(|app| AppLimit {
             app,
             below_minimum: !is_checked(app.population),
-            saved: limit_for(saved.app_level, app.population),
-            proposed: limit_for(proposed.app_level, app.population),
+            saved: limit_for(saved.app_limit(&app.app_id), app.population),
+            proposed: limit_for(proposed.app_limit(&app.app_id), app.population),
         })
         .collect()
 }

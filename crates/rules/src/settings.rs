@@ -1,7 +1,11 @@
-//! The two import safeguards: one set for the whole org.
+//! The import safeguards: the two levels, set for the whole org, and (version 2 of the rule
+//! book) counts beside their percents, apps' own overrides, the deactivation budget and the
+//! roadblock's scope.
 //!
-//! The app-level value is one value for every app: changing it "in one app" changes it for all.
+//! The app-level value is one value for every app, but for the apps that have an override: the
+//! console says so wherever it is edited.
 
+use crate::ids::AppId;
 use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
 
@@ -17,12 +21,34 @@ pub const DEFAULT_PERCENT: u8 = 20;
 pub struct Safeguard {
     pub enabled: bool,
     pub percent: u8,
+    /// An absolute limit beside the percent: at most this many counted unassignments. The
+    /// smaller of the two limits holds.
+    #[serde(default)]
+    pub count: Option<u64>,
 }
 
 impl Safeguard {
     /// A safeguard with a percent already known to be valid; `None` when it is above 100.
     pub fn new(enabled: bool, percent: u8) -> Option<Self> {
-        (percent <= 100).then_some(Self { enabled, percent })
+        (percent <= 100).then_some(Self {
+            enabled,
+            percent,
+            count: None,
+        })
+    }
+
+    /// This safeguard with a count limit beside its percent.
+    pub fn with_count(self, count: Option<u64>) -> Self {
+        Self { count, ..self }
+    }
+
+    /// As a [`Limit`]: the rule the evaluator applies.
+    pub fn limit(&self) -> Limit {
+        Limit {
+            enabled: self.enabled,
+            percent: Some(self.percent),
+            count: self.count,
+        }
     }
 }
 
@@ -31,17 +57,107 @@ impl Default for Safeguard {
         Self {
             enabled: true,
             percent: DEFAULT_PERCENT,
+            count: None,
+        }
+    }
+}
+
+/// A limit that may have a percent, a count, or both: an app's override and the deactivation
+/// budget. An enabled limit with neither is refused where it is set.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct Limit {
+    pub enabled: bool,
+    pub percent: Option<u8>,
+    pub count: Option<u64>,
+}
+
+/// An app's own app-level limit, used instead of the org-wide one for that app only.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub struct AppOverride {
+    pub app_id: AppId,
+    #[serde(flatten)]
+    pub limit: Limit,
+}
+
+/// Which imports a paused import holds back.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase")]
+pub enum RoadblockScope {
+    /// Every import of the org waits (the incumbent's way).
+    #[default]
+    Org,
+    /// Only the paused app's imports wait; several apps may each have one paused import.
+    App,
+}
+
+impl RoadblockScope {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            RoadblockScope::Org => "org",
+            RoadblockScope::App => "app",
         }
     }
 }
 
 /// The org's safeguard settings.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
 #[serde(rename_all = "camelCase")]
 pub struct Settings {
     pub app_level: Safeguard,
     pub org_level: Safeguard,
+    /// A limit on the users one import deactivates, against the org's active users. Off by
+    /// default.
+    #[serde(default)]
+    pub deactivations: Limit,
+    #[serde(default)]
+    pub roadblock_scope: RoadblockScope,
+    /// Apps with their own app-level limit, sorted by app id (see [`Settings::set_overrides`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub overrides: Vec<AppOverride>,
+}
+
+impl Settings {
+    /// The version 1 settings: two levels, nothing else.
+    pub fn levels(app_level: Safeguard, org_level: Safeguard) -> Self {
+        Self {
+            app_level,
+            org_level,
+            ..Self::default()
+        }
+    }
+
+    /// Sets the overrides, sorted by app id so that [`Settings::app_limit`] finds them by
+    /// binary search (the preview asks for tens of thousands).
+    pub fn set_overrides(&mut self, mut overrides: Vec<AppOverride>) {
+        overrides.sort_by(|a, b| a.app_id.cmp(&b.app_id));
+        overrides.dedup_by(|later, earlier| later.app_id == earlier.app_id);
+        self.overrides = overrides;
+    }
+
+    /// The app-level limit of one app: its override, or the org-wide value.
+    pub fn app_limit(&self, app_id: &AppId) -> Limit {
+        match self
+            .overrides
+            .binary_search_by(|o| o.app_id.as_str().cmp(app_id.as_str()))
+        {
+            Ok(at) => self.overrides[at].limit,
+            Err(_) => self.app_level.limit(),
+        }
+    }
+
+    /// The override of one app, if it has one.
+    pub fn override_of(&self, app_id: &AppId) -> Option<&AppOverride> {
+        self.overrides
+            .binary_search_by(|o| o.app_id.as_str().cmp(app_id.as_str()))
+            .ok()
+            .map(|at| &self.overrides[at])
+    }
 }
 
 /// Reads a percent typed by a person (the console's input box): an integer 0..=100, spaces

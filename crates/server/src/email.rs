@@ -31,7 +31,8 @@ use crate::ids::new_id;
 use crate::storage::{Db, ImportRow, NewMessage, StorageError};
 use safeguard_rules::api::WebhookView;
 use safeguard_rules::api::email::{
-    CATEGORY_APP_LEVEL_ROADBLOCK, CATEGORY_ORG_LEVEL_ROADBLOCK, CATEGORY_WEBHOOK_DISABLED,
+    CATEGORY_APP_LEVEL_ROADBLOCK, CATEGORY_DEACTIVATION_ROADBLOCK, CATEGORY_ORG_LEVEL_ROADBLOCK,
+    CATEGORY_WEBHOOK_DISABLED,
 };
 use safeguard_rules::evaluator::{Roadblock, Scope};
 use std::sync::Arc;
@@ -144,5 +145,6 @@ pub fn category(scope: Scope) -> &'static str {
     match scope {
         Scope::App => CATEGORY_APP_LEVEL_ROADBLOCK,
         Scope::Org => CATEGORY_ORG_LEVEL_ROADBLOCK,
+        Scope::Deactivations => CATEGORY_DEACTIVATION_ROADBLOCK,
     }
 }

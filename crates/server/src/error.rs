@@ -234,6 +234,10 @@ impl From<PipelineError> for AppError {
                 },
             },
             PipelineError::Source(e) => AppError::from(e),
+            PipelineError::InvalidResume(errors) => AppError::invalid(
+                "The resume names users this import's plan does not change; nothing was resumed.",
+                errors,
+            ),
             PipelineError::Storage(e) => AppError::internal(e),
         }
     }

@@ -15,6 +15,7 @@ use safeguard_rules::api::logs::DebugContext;
 use safeguard_rules::api::{LogEvent, LogOutcome, LogTarget, SafeguardsView};
 use safeguard_rules::evaluator::{LimitCheck, Roadblock};
 use safeguard_rules::plan::Cause;
+use safeguard_rules::resume::{ResumeChoice, ResumeTotals};
 use serde_json::{Map, Value, json};
 
 // One argument per field of the event's shape reads better than a builder here.
@@ -129,6 +130,7 @@ pub fn roadblock(actor: &Actor, import: &ImportRow, roadblock: &Roadblock, at: &
     let scope = match cause.scope {
         safeguard_rules::evaluator::Scope::App => "app",
         safeguard_rules::evaluator::Scope::Org => "org",
+        safeguard_rules::evaluator::Scope::Deactivations => "deactivation",
     };
     let where_ = cause
         .app_name
@@ -138,12 +140,17 @@ pub fn roadblock(actor: &Actor, import: &ImportRow, roadblock: &Roadblock, at: &
         "system.import.roadblock",
         "WARN",
         format!(
-            "Import from {} paused: {} unassignments in {} exceed the {scope}-level limit of {} ({} % of {})",
+            "Import from {} paused: {} {} in {} exceed the {scope}-level limit of {} ({} of {})",
             import.app_name,
             cause.unassignments,
+            if cause.scope == safeguard_rules::evaluator::Scope::Deactivations {
+                "deactivations"
+            } else {
+                "unassignments"
+            },
             where_,
             cause.limit,
-            cause.percent,
+            cause.rule_text(),
             cause.population
         ),
         actor,
@@ -169,15 +176,40 @@ pub fn roadblock(actor: &Actor, import: &ImportRow, roadblock: &Roadblock, at: &
     )
 }
 
-pub fn roadblock_resolved(actor: &Actor, import: &ImportRow, resumed: bool, at: &str) -> LogEvent {
-    let (event_type, message) = if resumed {
-        (
-            "system.import.roadblock.resume",
+/// A roadblock resolved: resumed (`Some`, with what the resume left out and applied) or
+/// cancelled (`None`).
+pub fn roadblock_resolved(
+    actor: &Actor,
+    import: &ImportRow,
+    resumed: Option<(&ResumeChoice, &ResumeTotals)>,
+    at: &str,
+) -> LogEvent {
+    let mut data = json!({"importId": import.id, "appId": import.app_id});
+    let (event_type, message) = if let Some((choice, totals)) = resumed {
+        data["excludeUserIds"] = json!(choice.exclude_user_ids);
+        data["skipDeactivations"] = json!(choice.skip_deactivations);
+        data["skippedChanges"] = json!(totals.skipped);
+        data["appliedDeactivations"] = json!(totals.deactivations);
+        data["appliedUnassignments"] = json!(totals.unassignments);
+        let message = if choice.is_whole() {
             format!(
                 "Roadblock resumed: the import from {} is applied as planned and queued imports run",
                 import.app_name
-            ),
-        )
+            )
+        } else {
+            format!(
+                "Roadblock resumed in part: the import from {} is applied without {} of its changes ({} users excluded{}) and queued imports run",
+                import.app_name,
+                totals.skipped,
+                choice.exclude_user_ids.len(),
+                if choice.skip_deactivations {
+                    ", no deactivations"
+                } else {
+                    ""
+                }
+            )
+        };
+        ("system.import.roadblock.resume", message)
     } else {
         (
             "system.import.roadblock.cancel",
@@ -194,7 +226,7 @@ pub fn roadblock_resolved(actor: &Actor, import: &ImportRow, resumed: bool, at: 
         actor,
         import_targets(import),
         success(),
-        json!({"importId": import.id, "appId": import.app_id}),
+        data,
         at,
     )
 }
@@ -235,6 +267,36 @@ pub fn safeguards_updated(
             "new": settings_json(new),
             "changedBy": actor.id,
         }),
+        at,
+    )
+}
+
+/// An app's override set, changed or removed (`new: None`), with the values before and after.
+pub fn app_safeguard_updated(
+    actor: &Actor,
+    app: (&str, &str),
+    old: Option<&safeguard_rules::api::AppOverrideView>,
+    new: Option<&safeguard_rules::api::AppOverrideView>,
+    at: &str,
+) -> LogEvent {
+    let (app_id, app_name) = app;
+    let rule = |o: Option<&safeguard_rules::api::AppOverrideView>| match o {
+        None => "the org-wide app level".to_owned(),
+        Some(o) if !o.enabled => "off".to_owned(),
+        Some(o) => safeguard_rules::evaluator::rule_text(o.percent, o.count),
+    };
+    event(
+        "system.import.safeguard.update",
+        "INFO",
+        format!(
+            "App-level safeguard of {app_name} changed: {} -> {}",
+            rule(old),
+            rule(new)
+        ),
+        actor,
+        vec![target(app_id, "AppInstance", app_name)],
+        success(),
+        json!({"appId": app_id, "old": old, "new": new, "changedBy": actor.id}),
         at,
     )
 }

@@ -53,6 +53,9 @@ pub enum PipelineError {
     /// The snapshot cannot be imported (found while planning a CSV file read as it is planned).
     #[error(transparent)]
     Source(#[from] SourceError),
+    /// A partial resume names users the plan does not change; nothing was resumed.
+    #[error("the resume names users the plan does not change")]
+    InvalidResume(Vec<safeguard_rules::validation::FieldError>),
     #[error(transparent)]
     Storage(#[from] StorageError),
 }
@@ -172,9 +175,11 @@ impl Pipeline {
                 scanned: snapshot.known_len().unwrap_or(0) as u64,
                 ..Counts::default()
             };
-            // Under a roadblock every import waits; and none may overtake imports still queued.
-            let wait =
-                db.paused_import()?.is_some() || db.count_with_status(ImportStatus::Queued)? > 0;
+            // Under a roadblock every import waits (scope `app`: every import of the paused
+            // app); and none may overtake imports still queued before it.
+            let scope = db.safeguards()?.roadblock_scope;
+            let wait = db.holding_back(app.id.as_str(), scope)?.is_some()
+                || db.queued_ahead(app.id.as_str(), scope)? > 0;
             let status = if wait {
                 ImportStatus::Queued
             } else {
@@ -445,6 +450,7 @@ fn affected_users(
                 app_id: c.app_id.clone(),
                 app_name: c.app_name.clone(),
                 cause: c.cause,
+                skipped: false,
             })
         })
         .take(safeguard_rules::api::imports::DRY_RUN_AFFECTED_MAX)

@@ -14,6 +14,8 @@ use crate::pipeline::{Next, Pipeline, PipelineError};
 use crate::sources::Snapshot;
 use crate::storage::{ImportRow, Writer};
 use safeguard_rules::api::{ImportStatus, ImportView, Resolution, RoadblockState};
+use safeguard_rules::plan::Change;
+use safeguard_rules::resume::{self, ResumeChoice};
 
 impl Pipeline {
     /// "Resume All Imports": applies the paused import's plan as planned, then drains the queue.
@@ -24,7 +26,26 @@ impl Pipeline {
         actor: &Actor,
         reply: impl FnOnce(Result<ImportView, PipelineError>),
     ) {
-        self.resolve(import_id, Resolution::Resume, actor, reply);
+        self.resolve(
+            import_id,
+            Resolution::Resume,
+            &ResumeChoice::default(),
+            actor,
+            reply,
+        );
+    }
+
+    /// A resume that leaves out `choice`'s users, or deactivations: those changes stay in the
+    /// plan marked skipped, and the rest is applied. An id the plan does not change refuses
+    /// the whole resume.
+    pub fn resume_part(
+        &self,
+        import_id: &str,
+        choice: &ResumeChoice,
+        actor: &Actor,
+        reply: impl FnOnce(Result<ImportView, PipelineError>),
+    ) {
+        self.resolve(import_id, Resolution::Resume, choice, actor, reply);
     }
 
     /// "Cancel the Affected Import and Resume Other Imports": the paused import ends cancelled,
@@ -35,13 +56,20 @@ impl Pipeline {
         actor: &Actor,
         reply: impl FnOnce(Result<ImportView, PipelineError>),
     ) {
-        self.resolve(import_id, Resolution::Cancel, actor, reply);
+        self.resolve(
+            import_id,
+            Resolution::Cancel,
+            &ResumeChoice::default(),
+            actor,
+            reply,
+        );
     }
 
     fn resolve(
         &self,
         import_id: &str,
         action: Resolution,
+        choice: &ResumeChoice,
         actor: &Actor,
         reply: impl FnOnce(Result<ImportView, PipelineError>),
     ) {
@@ -56,12 +84,28 @@ impl Pipeline {
             let at = self.clock.stamp();
             row.resolution = Some((action, actor.clone(), at.clone()));
             let resumed = action == Resolution::Resume;
-            db.append_event(&events::roadblock_resolved(actor, &row, resumed, &at))?;
-            tracing::info!(import = %row.id, ?action, by = %actor.id, "roadblock resolved");
             if resumed {
                 let changes = db.plan(row.seq)?;
-                self.apply_now_or_later(db, row, changes, actor)
+                let skipped = resume::skipped(&changes, choice)
+                    .map_err(PipelineError::InvalidResume)?;
+                let totals = resume::totals(&changes, &skipped);
+                db.mark_skipped(row.seq, &skipped)?;
+                db.append_event(&events::roadblock_resolved(
+                    actor,
+                    &row,
+                    Some((choice, &totals)),
+                    &at,
+                ))?;
+                tracing::info!(import = %row.id, ?action, by = %actor.id, skipped = totals.skipped, "roadblock resolved");
+                let applied: Vec<Change> = changes
+                    .into_iter()
+                    .zip(skipped)
+                    .filter_map(|(change, skip)| (!skip).then_some(change))
+                    .collect();
+                self.apply_now_or_later(db, row, applied, actor)
             } else {
+                db.append_event(&events::roadblock_resolved(actor, &row, None, &at))?;
+                tracing::info!(import = %row.id, ?action, by = %actor.id, "roadblock resolved");
                 row.status = ImportStatus::Cancelled;
                 row.finished_at = Some(at);
                 db.save_import(&row)?;
@@ -82,10 +126,8 @@ impl Pipeline {
     pub(crate) fn drain(&self, writer: &mut Writer<'_>) {
         loop {
             let step = writer.transaction(|db| {
-                if db.paused_import()?.is_some() {
-                    return Ok(None);
-                }
-                let Some(row) = db.oldest_queued()? else {
+                let scope = db.safeguards()?.roadblock_scope;
+                let Some(row) = db.next_to_run(scope)? else {
                     return Ok(None);
                 };
                 let Some(snapshot) = db.take_snapshot(&row.id)? else {
@@ -101,10 +143,10 @@ impl Pipeline {
             });
             match step {
                 Ok(None) => return,
+                // One that pauses holds back what it holds back (the whole queue, or its app's);
+                // the next round asks again what may run.
                 Ok(Some(Ok(next))) => {
-                    if self.settle(writer, next, |_| {}) == ImportStatus::Paused {
-                        return;
-                    }
+                    self.settle(writer, next, |_| {});
                 }
                 Ok(Some(Err(row))) => {
                     let actor = row.actor.clone();
@@ -118,7 +160,10 @@ impl Pipeline {
                     // Planning the oldest failed and rolled back; fail it, so the queue behind
                     // it is not stuck.
                     tracing::error!(%error, "planning a queued import failed");
-                    let oldest = self.store.read(|db| db.oldest_queued());
+                    let oldest = self.store.read(|db| {
+                        let scope = db.safeguards()?.roadblock_scope;
+                        db.next_to_run(scope)
+                    });
                     match oldest {
                         Ok(Some(row)) => {
                             let actor = row.actor.clone();
@@ -133,19 +178,23 @@ impl Pipeline {
         }
     }
 
-    /// `GET /api/v1/roadblock`: the paused import and how many wait behind it.
+    /// `GET /api/v1/roadblock`: the paused imports (the oldest as `import`, for clients of
+    /// version 1) and how many wait.
     pub fn roadblock_state(&self) -> Result<RoadblockState, PipelineError> {
         self.store.read(|db| {
-            Ok(match db.paused_import()? {
+            let paused = db.paused_imports()?;
+            Ok(match paused.first() {
                 None => RoadblockState {
                     active: false,
                     import: None,
                     queued: None,
+                    imports: Vec::new(),
                 },
-                Some(row) => RoadblockState {
+                Some(oldest) => RoadblockState {
                     active: true,
-                    import: Some(ImportRow::view(&row)),
+                    import: Some(ImportRow::view(oldest)),
                     queued: Some(db.count_with_status(ImportStatus::Queued)?),
+                    imports: paused.iter().map(ImportRow::view).collect(),
                 },
             })
         })

@@ -95,6 +95,11 @@ pub fn api_router() -> OpenApiRouter<AppState> {
         ))
         .routes(routes!(apps::list_apps, apps::create_app))
         .routes(routes!(apps::get_app, apps::patch_app))
+        .routes(routes!(
+            safeguards::get_app_safeguard,
+            safeguards::put_app_safeguard,
+            safeguards::delete_app_safeguard
+        ))
         .routes(routes!(apps::app_users))
         .routes(routes!(sources::get_source, sources::put_source))
         .routes(routes!(sources::test_source))

@@ -57,7 +57,8 @@ async fn run_one(state: &AppState, app_id: &AppId) {
                 };
                 let every = Duration::from_secs(u64::from(schedule.every_minutes) * 60);
                 db.set_next_run(&id, &stamp(now + every))?;
-                if db.paused_import()?.is_some()
+                let scope = db.safeguards()?.roadblock_scope;
+                if db.holding_back(id.as_str(), scope)?.is_some()
                     && let Some(queued) = db.queued_scheduled_import(&id)?
                 {
                     let name = db.app(id.as_str())?.map(|a| a.name).unwrap_or_default();

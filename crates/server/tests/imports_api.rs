@@ -195,7 +195,7 @@ async fn the_plan_is_listed_filtered_paginated_and_downloadable_as_csv() {
     assert!(csv.header("content-type").unwrap().starts_with("text/csv"));
     let text = csv.text();
     let lines: Vec<&str> = text.lines().collect();
-    assert_eq!(lines[0], "kind,userId,login,appId,appName,cause");
+    assert_eq!(lines[0], "kind,userId,login,appId,appName,cause,skipped");
     assert_eq!(lines.len(), 5);
     assert!(lines[1].starts_with("unassign,usr_"));
     let via_query = app

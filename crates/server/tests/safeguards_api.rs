@@ -14,7 +14,10 @@ async fn settings_start_at_20_percent_both_on_version_1() {
     assert_eq!(r.status, 200);
     assert_eq!(
         r.json(),
-        json!({"appLevel": {"enabled": true, "percent": 20}, "orgLevel": {"enabled": true, "percent": 20}, "version": 1})
+        json!({"appLevel": {"enabled": true, "percent": 20, "count": null},
+               "orgLevel": {"enabled": true, "percent": 20, "count": null},
+               "deactivations": {"enabled": false, "percent": null, "count": null},
+               "roadblockScope": "org", "appOverrides": [], "version": 1})
     );
 }
 

@@ -11,6 +11,8 @@ pub const CATEGORY_APP_LEVEL_ROADBLOCK: &str = "email.bulkAppUnassignmentAppLeve
 
 /// `debugContext.debugData.category` of a delivery event for an org-level roadblock.
 pub const CATEGORY_ORG_LEVEL_ROADBLOCK: &str = "email.bulkAppUnassignmentOrgLevelRoadblock";
+/// The email of an import stopped by the deactivation budget.
+pub const CATEGORY_DEACTIVATION_ROADBLOCK: &str = "email.bulkDeactivationRoadblock";
 
 /// `debugContext.debugData.category` of a delivery event for the email that tells of a webhook
 /// the server turned off.

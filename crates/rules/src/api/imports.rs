@@ -126,6 +126,19 @@ pub struct ImportView {
 /// How many affected users a dry run's answer names at most.
 pub const DRY_RUN_AFFECTED_MAX: usize = 1000;
 
+/// `POST /api/v1/imports/{id}/resume`: what to leave out of the resume (nothing, by default).
+#[derive(Clone, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
+pub struct ResumeRequest {
+    /// Users who keep everything: none of the plan's changes to them apply.
+    #[serde(default)]
+    pub exclude_user_ids: Vec<UserId>,
+    /// No user is deactivated, and unassignments caused only by a deactivation are skipped.
+    #[serde(default)]
+    pub skip_deactivations: bool,
+}
+
 /// One change of a stored plan: `GET /api/v1/imports/{id}/changes`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[cfg_attr(feature = "openapi", derive(utoipa::ToSchema))]
@@ -140,6 +153,9 @@ pub struct ChangeRow {
     pub app_name: Option<String>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cause: Option<Cause>,
+    /// Left out by a partial resume: not applied.
+    #[serde(default)]
+    pub skipped: bool,
 }
 
 /// `GET /api/v1/roadblock`: `{"active": false}` or the paused import and how many wait.
@@ -152,6 +168,9 @@ pub struct RoadblockState {
     pub import: Option<ImportView>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub queued: Option<u64>,
+    /// Every paused import, oldest first: under roadblock scope `app`, one per app at most.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub imports: Vec<ImportView>,
 }
 
 /// A JSON snapshot: `POST /api/v1/apps/{appId}/imports` with `Content-Type: application/json`.

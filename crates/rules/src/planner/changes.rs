@@ -392,13 +392,22 @@ impl<'a> ChangeWriter<'a> {
     }
 
     /// The plan: the changes, their counts, and the counted impact against `populations`.
-    pub(crate) fn finish(self, scanned: u64, populations: &[AppPopulation]) -> Plan {
+    /// `active_users`: the org's active users before the import, the deactivation budget's
+    /// population.
+    pub(crate) fn finish(
+        self,
+        scanned: u64,
+        populations: &[AppPopulation],
+        active_users: u64,
+    ) -> Plan {
         let mut counts = self.counts;
         counts.scanned = scanned;
         counts.assigned = self.assigned;
         counts.unassigned = self.unassigned;
         let per_app: HashMap<&AppId, u64> = self.counted.iter().map(|(a, &n)| (a, n)).collect();
-        let impact = super::impact_from(&per_app, populations);
+        let mut impact = super::impact_from(&per_app, populations);
+        impact.deactivations = counts.deactivated;
+        impact.active_users = active_users;
         Plan {
             changes: self.changes,
             counts,

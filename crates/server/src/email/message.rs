@@ -37,12 +37,13 @@ pub fn roadblock(
     );
     body.push_str(&format!("App: {app_name}\n"));
     body.push_str(&format!(
-        "Safeguard: {}, limit {} % of {}\n",
+        "Safeguard: {}, limit {} of {}\n",
         level(cause.scope),
-        cause.percent,
+        cause.rule_text(),
         match cause.scope {
             Scope::App => "an app's users",
             Scope::Org => "the org's users",
+            Scope::Deactivations => "the org's active users",
         }
     ));
     body.push_str(&format!("Exceeded: {}\n", limit_line(cause)));
@@ -108,6 +109,7 @@ fn level(scope: Scope) -> &'static str {
     match scope {
         Scope::App => "app-level",
         Scope::Org => "org-level",
+        Scope::Deactivations => "deactivation",
     }
 }
 
@@ -116,16 +118,21 @@ fn limit_line(check: &LimitCheck) -> String {
     let place = match (check.scope, check.app_name.as_deref()) {
         (Scope::App, Some(name)) => format!("app {name}"),
         (Scope::App, None) => "an app".to_owned(),
-        (Scope::Org, _) => "the org".to_owned(),
+        (Scope::Org | Scope::Deactivations, _) => "the org".to_owned(),
+    };
+    let counted = if check.scope == Scope::Deactivations {
+        "deactivations"
+    } else {
+        "unassignments"
     };
     let share = share(check.unassignments, check.population);
     format!(
-        "{place}: {} unassignments of {} users{share}, over the {} limit of {} ({} %)",
+        "{place}: {} {counted} of {} users{share}, over the {} limit of {} ({})",
         check.unassignments,
         check.population,
         level(check.scope),
         check.limit,
-        check.percent
+        check.rule_text()
     )
 }
 
@@ -213,7 +220,9 @@ mod tests {
             scope: Scope::App,
             app_id: Some(AppId(format!("app_{name}"))),
             app_name: Some(name.to_owned()),
-            percent: 20,
+            percent: Some(20),
+            count: None,
+            basis: Default::default(),
             population: 100,
             limit: 20,
             unassignments,
@@ -227,12 +236,16 @@ mod tests {
             scope: Scope::Org,
             app_id: None,
             app_name: None,
-            percent: 25,
+            percent: Some(25),
+            count: None,
+            basis: Default::default(),
             population: 400,
             limit: 100,
             unassignments: 130,
         };
         let impact = Impact {
+            deactivations: 0,
+            active_users: 0,
             org_population: 400,
             apps: vec![
                 safeguard_rules::plan::AppImpact {
@@ -304,7 +317,9 @@ mod tests {
             scope: Scope::Org,
             app_id: None,
             app_name: None,
-            percent: 10,
+            percent: Some(10),
+            count: None,
+            basis: Default::default(),
             population: 0,
             limit: 0,
             unassignments: 3,

@@ -139,6 +139,30 @@ impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for JsonBody<T> {
     }
 }
 
+/// A JSON body that may be left out: no body at all is `T::default()`; a body is read as
+/// [`JsonBody`] reads it.
+pub struct OptionalJsonBody<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJsonBody<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, _state: &S) -> Result<Self, Self::Rejection> {
+        let declared = media_type(request.headers());
+        let limit = body_limit(&request);
+        let bytes = read_body(request, limit).await?;
+        if bytes.is_empty() {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        if !declared.as_deref().is_some_and(is_json) {
+            return Err(AppError::UnsupportedMediaType(format!(
+                "Send this body as application/json (got {}).",
+                declared.unwrap_or_else(|| "no Content-Type".to_owned())
+            )));
+        }
+        parse_json(&bytes).map(OptionalJsonBody)
+    }
+}
+
 /// The body limit a request was given, from the state's configuration (set by the router as a
 /// request extension).
 fn body_limit(request: &Request) -> usize {

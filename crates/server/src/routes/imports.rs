@@ -309,7 +309,8 @@ pub async fn import_changes(
             AppError::bad_field(
                 "kind",
                 format!(
-                    "must be one of create, update, assign, unassign, deactivate; got \"{text}\""
+                    "must be one of {}; got \"{text}\"",
+                    ChangeKind::ALL.map(ChangeKind::as_str).join(", ")
                 ),
             )
         })?),
@@ -357,7 +358,9 @@ fn changes_csv(
     rows: impl Iterator<Item = ChangeRow>,
 ) -> Result<Response, AppError> {
     let mut writer = csv::Writer::from_writer(Vec::new());
-    let header = ["kind", "userId", "login", "appId", "appName", "cause"];
+    let header = [
+        "kind", "userId", "login", "appId", "appName", "cause", "skipped",
+    ];
     writer.write_record(header).map_err(AppError::internal)?;
     for row in rows {
         writer
@@ -368,6 +371,7 @@ fn changes_csv(
                 row.app_id.as_ref().map_or("", |a| a.as_str()),
                 row.app_name.as_deref().unwrap_or(""),
                 row.cause.map_or("", |c| c.as_str()),
+                if row.skipped { "true" } else { "false" },
             ])
             .map_err(AppError::internal)?;
     }

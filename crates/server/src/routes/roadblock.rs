@@ -1,11 +1,12 @@
 //! The roadblock: what is paused and how many wait, and the two actions that resolve it.
 
 use crate::error::AppError;
-use crate::routes::extract::{ApiPath, CurrentActor};
+use crate::routes::extract::{ApiPath, CurrentActor, OptionalJsonBody};
 use crate::state::AppState;
 use axum::Json;
 use axum::extract::State;
-use safeguard_rules::api::{ImportView, Problem, RoadblockState};
+use safeguard_rules::api::{ImportView, Problem, ResumeRequest, RoadblockState};
+use safeguard_rules::resume::ResumeChoice;
 
 /// Whether a roadblock stands: the paused import and how many imports are queued behind it.
 #[utoipa::path(
@@ -25,25 +26,37 @@ pub async fn get_roadblock(
 }
 
 /// "Resume All Imports": applies the paused import as planned, then runs the queued imports,
-/// oldest first. Taken once: a second call answers 409.
+/// oldest first. Taken once: a second call answers 409. A body may leave users out
+/// (`excludeUserIds`) or deactivations (`skipDeactivations`): those changes stay in the plan,
+/// marked `skipped`, and the rest is applied.
 #[utoipa::path(
     post,
     path = "/api/v1/imports/{id}/resume",
     tag = "roadblock",
     params(("id" = String, Path, description = "The paused import's id")),
+    request_body(content = Option<ResumeRequest>, description = "What to leave out; no body resumes the whole plan"),
     responses(
         (status = 200, description = "The import, now completed (or running)", body = ImportView),
+        (status = 400, description = "Malformed JSON", body = Problem, content_type = "application/problem+json"),
         (status = 404, description = "No such import", body = Problem, content_type = "application/problem+json"),
         (status = 409, description = "Not paused, or already resolved", body = Problem, content_type = "application/problem+json"),
+        (status = 413, description = "Body too large", body = Problem, content_type = "application/problem+json"),
+        (status = 415, description = "A body that is not JSON", body = Problem, content_type = "application/problem+json"),
+        (status = 422, description = "An excluded user the plan does not change", body = Problem, content_type = "application/problem+json"),
     )
 )]
 pub async fn resume(
     State(state): State<AppState>,
     CurrentActor(actor): CurrentActor,
     ApiPath(id): ApiPath<String>,
+    OptionalJsonBody(request): OptionalJsonBody<ResumeRequest>,
 ) -> Result<Json<ImportView>, AppError> {
+    let choice = ResumeChoice {
+        exclude_user_ids: request.exclude_user_ids,
+        skip_deactivations: request.skip_deactivations,
+    };
     let view = state
-        .with_reply(move |pipeline, reply| pipeline.resume(&id, &actor, reply))
+        .with_reply(move |pipeline, reply| pipeline.resume_part(&id, &choice, &actor, reply))
         .await?;
     Ok(Json(view))
 }

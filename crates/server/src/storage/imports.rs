@@ -1,6 +1,7 @@
 //! Imports: their status, counts, impact, roadblock and resolution, and the snapshots of queued
 //! imports waiting to be planned.
 
+use safeguard_rules::settings::RoadblockScope;
 use super::{Db, Result, StorageError};
 use crate::actor::Actor;
 use rusqlite::{OptionalExtension, Row, params};
@@ -268,6 +269,57 @@ impl Db<'_> {
     /// The queued import that runs next: the oldest.
     pub fn oldest_queued(&self) -> Result<Option<ImportRow>> {
         self.first_with_status(ImportStatus::Queued)
+    }
+
+    /// Every paused import, oldest first: one at most under scope `org`, one per app at most
+    /// under scope `app`.
+    pub fn paused_imports(&self) -> Result<Vec<ImportRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM imports i JOIN apps a ON a.id = i.app_id
+             WHERE i.status = 'paused' ORDER BY i.seq"
+        );
+        let mut stmt = self.conn.prepare_cached(&sql)?;
+        let rows = stmt.query_map([], read_row)?;
+        Ok(rows.collect::<rusqlite::Result<_>>()?)
+    }
+
+    /// The paused import that holds back a new import of `app_id`: any, under scope `org`; the
+    /// app's own, under scope `app`.
+    pub fn holding_back(&self, app_id: &str, scope: RoadblockScope) -> Result<Option<ImportRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM imports i JOIN apps a ON a.id = i.app_id
+             WHERE i.status = 'paused' AND (?1 = 'org' OR i.app_id = ?2) ORDER BY i.seq LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, params![scope.as_str(), app_id], read_row)
+            .optional()?)
+    }
+
+    /// How many queued imports a new import of `app_id` would wait behind: all of them under
+    /// scope `org`, the app's own under scope `app` (none may overtake them).
+    pub fn queued_ahead(&self, app_id: &str, scope: RoadblockScope) -> Result<u64> {
+        Ok(self.conn.query_row(
+            "SELECT COUNT(*) FROM imports WHERE status = 'queued' AND (?1 = 'org' OR app_id = ?2)",
+            params![scope.as_str(), app_id],
+            |r| r.get(0),
+        )?)
+    }
+
+    /// The queued import to run next: the oldest, when nothing is paused (scope `org`); the
+    /// oldest of an app with no paused import (scope `app`).
+    pub fn next_to_run(&self, scope: RoadblockScope) -> Result<Option<ImportRow>> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM imports i JOIN apps a ON a.id = i.app_id
+             WHERE i.status = 'queued' AND NOT EXISTS (
+                 SELECT 1 FROM imports p
+                 WHERE p.status = 'paused' AND (?1 = 'org' OR p.app_id = i.app_id))
+             ORDER BY i.seq LIMIT 1"
+        );
+        Ok(self
+            .conn
+            .query_row(&sql, [scope.as_str()], read_row)
+            .optional()?)
     }
 
     pub fn count_with_status(&self, status: ImportStatus) -> Result<u64> {

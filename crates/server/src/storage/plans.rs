@@ -100,6 +100,17 @@ impl Db<'_> {
         Ok(rows.collect::<rusqlite::Result<_>>()?)
     }
 
+    /// Marks the changes a partial resume leaves out (`skipped[n]` for change `n`).
+    pub fn mark_skipped(&self, import_seq: i64, skipped: &[bool]) -> Result<()> {
+        let mut stmt = self.conn.prepare_cached(
+            "UPDATE plan_changes SET skipped = 1 WHERE import_seq = ?1 AND n = ?2",
+        )?;
+        for (n, _) in skipped.iter().enumerate().filter(|(_, s)| **s) {
+            stmt.execute(params![import_seq, n as i64])?;
+        }
+        Ok(())
+    }
+
     /// Changes of a stored plan in plan order, `limit` of them after the cursor `after` (a
     /// change's position `n`); `limit: None` lists all (the CSV download).
     pub fn plan_rows(
@@ -110,7 +121,7 @@ impl Db<'_> {
         after: Option<i64>,
     ) -> Result<Vec<(i64, ChangeRow)>> {
         let mut stmt = self.conn.prepare_cached(
-            "SELECT n, kind, user_id, login, app_id, app_name, cause FROM plan_changes
+            "SELECT n, kind, user_id, login, app_id, app_name, cause, skipped FROM plan_changes
              WHERE import_seq = ?1 AND n > ?2 AND (?3 IS NULL OR kind = ?3)
                  AND (?4 IS NULL OR app_id = ?4)
              ORDER BY n LIMIT ?5",
@@ -133,6 +144,7 @@ impl Db<'_> {
                         app_id: r.get::<_, Option<String>>(4)?.map(AppId),
                         app_name: r.get(5)?,
                         cause: cause_of(r.get(6)?),
+                        skipped: r.get(7)?,
                     },
                 ))
             },

@@ -13,6 +13,7 @@ const MIGRATIONS: &[&str] = &[
     V4_WEBHOOKS,
     V5_SOURCES,
     V6_DIRECTORY,
+    V7_SAFEGUARDS_V2,
 ];
 
 const V1_INITIAL: &str = r#"
@@ -361,6 +362,37 @@ WHERE kind = 'update' AND profile IS NOT NULL
 DROP TABLE temp.paused_ids;
 
 ALTER TABLE users DROP COLUMN external_id;
+"#;
+
+const V7_SAFEGUARDS_V2: &str = r#"
+-- Version 2 of the rule book: counts beside the percents, the deactivation budget, the
+-- roadblock's scope. Every addition is off or empty, so existing settings decide as before.
+ALTER TABLE settings ADD COLUMN app_count INTEGER CHECK (app_count >= 0);
+ALTER TABLE settings ADD COLUMN org_count INTEGER CHECK (org_count >= 0);
+ALTER TABLE settings ADD COLUMN deactivations_enabled INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE settings ADD COLUMN deactivations_percent INTEGER
+    CHECK (deactivations_percent BETWEEN 0 AND 100);
+ALTER TABLE settings ADD COLUMN deactivations_count INTEGER CHECK (deactivations_count >= 0);
+ALTER TABLE settings ADD COLUMN roadblock_scope TEXT NOT NULL DEFAULT 'org'
+    CHECK (roadblock_scope IN ('org', 'app'));
+
+-- An app's own app-level limit, used instead of the org-wide one for that app.
+CREATE TABLE app_safeguards (
+    app_id TEXT PRIMARY KEY REFERENCES apps (id),
+    enabled INTEGER NOT NULL,
+    percent INTEGER CHECK (percent BETWEEN 0 AND 100),
+    count INTEGER CHECK (count >= 0),
+    updated_at TEXT NOT NULL,
+    updated_by TEXT NOT NULL
+);
+
+-- Under scope `app` each app may have one paused import; under `org` the pipeline keeps it to
+-- one in all (every import waits while one is paused).
+DROP INDEX imports_one_paused;
+CREATE UNIQUE INDEX imports_one_paused_per_app ON imports (app_id) WHERE status = 'paused';
+
+-- A change a partial resume left out: it stays in the plan, marked.
+ALTER TABLE plan_changes ADD COLUMN skipped INTEGER NOT NULL DEFAULT 0;
 "#;
 
 /// Brings the database to the newest schema this binary knows.
