@@ -98,8 +98,13 @@ pub fn webhook_disabled(name: &str, url: &str, reason: &str, public_url: &str) -
 /// The roadblock's first sentence, the same in email and in chat: "An import from Workday was
 /// paused by the app-level safeguard: it would unassign more users than the safeguard allows."
 pub fn paused_sentence(app_name: &str, scope: Scope) -> String {
+    let would = if scope == Scope::Deactivations {
+        "deactivate"
+    } else {
+        "unassign"
+    };
     format!(
-        "An import from {app_name} was paused by the {} safeguard: it would unassign more users \
+        "An import from {app_name} was paused by the {} safeguard: it would {would} more users \
          than the safeguard allows.",
         level(scope)
     )
