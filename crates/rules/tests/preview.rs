@@ -6,7 +6,7 @@ use safeguard_rules::evaluator::{Scope, evaluate};
 use safeguard_rules::org::AppPopulation;
 use safeguard_rules::plan::{AppImpact, Impact};
 use safeguard_rules::preview::{app_limits, compare, limit_for};
-use safeguard_rules::settings::{Safeguard, Settings};
+use safeguard_rules::settings::{AppOverride, Limit, Safeguard, Settings};
 
 fn settings(app: Option<u8>, org: Option<u8>) -> Settings {
     let safeguard = |p: Option<u8>| Safeguard::new(p.is_some(), p.unwrap_or(20)).expect("valid");
@@ -146,4 +146,100 @@ fn limit_for_is_none_when_the_safeguard_is_off_or_the_population_too_small() {
     assert_eq!(limit_for(on.limit(), 100), Some(20));
     assert_eq!(limit_for(on.limit(), 99), None);
     assert_eq!(limit_for(off.limit(), 1_000), None);
+}
+
+fn with_overrides(mut settings: Settings, overrides: &[(&str, Limit)]) -> Settings {
+    settings.set_overrides(
+        overrides
+            .iter()
+            .map(|(id, limit)| AppOverride {
+                app_id: AppId::from(*id),
+                limit: *limit,
+            })
+            .collect(),
+    );
+    settings
+}
+
+fn rule(enabled: bool, percent: Option<u8>, count: Option<u64>) -> Limit {
+    Limit {
+        enabled,
+        percent,
+        count,
+    }
+}
+
+#[test]
+fn app_limits_use_each_apps_override_and_a_count_applies_below_the_minimum() {
+    let population = |id: &str, population| AppPopulation {
+        app_id: AppId::from(id),
+        app_name: id.to_owned(),
+        population,
+    };
+    let populations = [
+        population("big", 1_204),
+        population("small", 40),
+        population("plain", 500),
+        population("off", 500),
+    ];
+    let saved = settings(Some(20), Some(20));
+    let proposed = with_overrides(
+        settings(Some(10), Some(20)),
+        &[
+            ("big", rule(true, Some(50), None)),
+            ("small", rule(true, None, Some(5))),
+            ("off", rule(false, Some(0), Some(0))),
+        ],
+    );
+    let shown: Vec<_> = app_limits(&saved, &proposed, &populations)
+        .iter()
+        .map(|l| (l.app.app_name.as_str(), l.saved, l.proposed))
+        .collect();
+    assert_eq!(
+        shown,
+        [
+            ("big", Some(240), Some(602)),
+            ("small", None, Some(5)),
+            ("plain", Some(100), Some(50)),
+            ("off", Some(100), None),
+        ]
+    );
+    assert_eq!(limit_for(rule(true, Some(20), Some(5)), 40), Some(5));
+    assert_eq!(limit_for(rule(true, Some(20), Some(500)), 1_000), Some(200));
+    assert_eq!(limit_for(rule(true, None, None), 1_000), None);
+}
+
+#[test]
+fn the_preview_decides_what_the_evaluator_enforces_with_overrides_counts_and_the_budget() {
+    let saved = settings(Some(20), Some(10));
+    let mut proposed = with_overrides(
+        settings(Some(5), Some(3)),
+        &[
+            ("app-3", rule(true, None, Some(2))),
+            ("app-7", rule(true, Some(50), Some(30))),
+            ("app-11", rule(false, None, None)),
+        ],
+    );
+    proposed.org_level.count = Some(40);
+    proposed.deactivations = rule(true, Some(1), Some(12));
+    let impacts: Vec<(AppId, Impact)> = (0..50u64)
+        .map(|n| {
+            let id = format!("app-{n}");
+            let mut impact = one_app(&id, 20 + n * 7, n * 3 % 41);
+            impact.deactivations = n % 17;
+            impact.active_users = 900;
+            (AppId::from(id), impact)
+        })
+        .collect();
+    let comparison = compare(&saved, &proposed, impacts.iter().map(|(id, i)| (id, i)));
+    let mut scopes = Vec::new();
+    for ((id, impact), outcome) in impacts.iter().zip(&comparison.outcomes) {
+        let enforced = |s: &Settings| evaluate(s, impact, id).roadblock().map(|r| r.cause.clone());
+        assert_eq!(outcome.saved.map(|e| e.to_check()), enforced(&saved));
+        assert_eq!(outcome.proposed.map(|e| e.to_check()), enforced(&proposed));
+        scopes.extend(outcome.proposed.map(|e| e.scope()));
+    }
+    for scope in [Scope::App, Scope::Org, Scope::Deactivations] {
+        assert!(scopes.contains(&scope), "no cause at {scope:?}: {scopes:?}");
+    }
 }
