@@ -117,9 +117,29 @@ pub struct Settings {
     pub deactivations: Limit,
     #[serde(default)]
     pub roadblock_scope: RoadblockScope,
-    /// Apps with their own app-level limit, sorted by app id (see [`Settings::set_overrides`]).
-    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    /// Apps with their own app-level limit, sorted by app id (see [`Settings::set_overrides`]);
+    /// read from JSON in any order, they are sorted as they are read.
+    #[serde(
+        default,
+        skip_serializing_if = "Vec::is_empty",
+        deserialize_with = "sorted_overrides"
+    )]
     pub overrides: Vec<AppOverride>,
+}
+
+/// `overrides` sorted by app id, the first of each app's kept.
+fn sorted(mut overrides: Vec<AppOverride>) -> Vec<AppOverride> {
+    overrides.sort_by(|a, b| a.app_id.cmp(&b.app_id));
+    overrides.dedup_by(|later, earlier| later.app_id == earlier.app_id);
+    overrides
+}
+
+/// Reads the overrides of [`Settings`] in any order: [`Settings::app_limit`] searches them by
+/// app id.
+fn sorted_overrides<'de, D: serde::Deserializer<'de>>(
+    deserializer: D,
+) -> Result<Vec<AppOverride>, D::Error> {
+    Vec::<AppOverride>::deserialize(deserializer).map(sorted)
 }
 
 impl Settings {
@@ -134,10 +154,8 @@ impl Settings {
 
     /// Sets the overrides, sorted by app id so that [`Settings::app_limit`] finds them by
     /// binary search (the preview asks for tens of thousands).
-    pub fn set_overrides(&mut self, mut overrides: Vec<AppOverride>) {
-        overrides.sort_by(|a, b| a.app_id.cmp(&b.app_id));
-        overrides.dedup_by(|later, earlier| later.app_id == earlier.app_id);
-        self.overrides = overrides;
+    pub fn set_overrides(&mut self, overrides: Vec<AppOverride>) {
+        self.overrides = sorted(overrides);
     }
 
     /// The app-level limit of one app: its override, or the org-wide value.

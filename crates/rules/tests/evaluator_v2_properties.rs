@@ -427,3 +427,29 @@ proptest! {
         );
     }
 }
+
+#[test]
+fn overrides_read_from_json_in_any_order_are_each_found() {
+    let settings: Settings = serde_json::from_value(serde_json::json!({
+        "appLevel": {"enabled": true, "percent": 20},
+        "orgLevel": {"enabled": true, "percent": 20},
+        "overrides": [
+            {"appId": "c", "enabled": true, "percent": null, "count": 1},
+            {"appId": "b", "enabled": true, "percent": null, "count": 2},
+            {"appId": "a", "enabled": true, "percent": null, "count": 3}
+        ]
+    }))
+    .expect("valid settings");
+    for (id, count) in [("a", 3), ("b", 2), ("c", 1)] {
+        assert_eq!(
+            settings.app_limit(&AppId::from(id)).count,
+            Some(count),
+            "{id}"
+        );
+    }
+    assert_eq!(
+        settings.app_limit(&AppId::from("d")),
+        settings.app_level.limit(),
+        "an app without one has the org-wide rule"
+    );
+}
