@@ -240,9 +240,12 @@ pub fn SafeguardEditor(
     let proposed = Memo::new(move |_| {
         let app = parse_percent(&app_text.get()).ok()?;
         let org = parse_percent(&org_text.get()).ok()?;
+        // The percents edited here; counts, the budget, the scope and the overrides as saved.
+        let base = saved.get().settings();
         Some(Settings {
-            app_level: Safeguard::new(app_enabled.get(), app)?,
-            org_level: Safeguard::new(org_enabled.get(), org)?,
+            app_level: Safeguard::new(app_enabled.get(), app)?.with_count(base.app_level.count),
+            org_level: Safeguard::new(org_enabled.get(), org)?.with_count(base.org_level.count),
+            ..base
         })
     });
     let dirty = Memo::new(move |_| proposed.get().is_some_and(|p| p != saved.get().settings()));
@@ -262,15 +265,15 @@ pub fn SafeguardEditor(
     // After a conflict: the settings as the other change left them.
     let theirs: RwSignal<Option<SafeguardsView>> = RwSignal::new(None);
     let save = Action::new_local(move |view: &SafeguardsView| {
-        let view = *view;
+        let view = view.clone();
         async move { api::save_safeguards(&view).await }
     });
     Effect::new(move |_| {
         if let Some(result) = save.value().get() {
             match result {
                 Ok(view) => {
-                    saved.set(view);
-                    reset_to(view);
+                    saved.set(view.clone());
+                    reset_to(view.clone());
                     outcome.set(Some(Ok(format!("Saved (version {}).", view.version))));
                 }
                 Err(e) => {
@@ -290,8 +293,8 @@ pub fn SafeguardEditor(
         if let Some(result) = reload.value().get() {
             match result {
                 Ok(view) => {
-                    saved.set(view);
-                    reset_to(view);
+                    saved.set(view.clone());
+                    reset_to(view.clone());
                     outcome.set(Some(Ok(format!(
                         "Reloaded the current settings (version {}).",
                         view.version
@@ -309,10 +312,14 @@ pub fn SafeguardEditor(
         }
         if let Some(p) = proposed.get() {
             outcome.set(None);
+            let current = saved.get();
             save.dispatch(SafeguardsView {
                 app_level: p.app_level,
                 org_level: p.org_level,
-                version: saved.get().version,
+                deactivations: p.deactivations,
+                roadblock_scope: p.roadblock_scope,
+                app_overrides: current.app_overrides,
+                version: current.version,
             });
         }
     };
@@ -343,7 +350,7 @@ pub fn SafeguardEditor(
                     on:click=move |_| reset_to(SafeguardsView {
                         app_level: Safeguard::default(),
                         org_level: Safeguard::default(),
-                        version: 0,
+                        ..saved.get()
                     })
                 >
                     {format!("Set to default ({DEFAULT_PERCENT} %)")}
@@ -385,7 +392,7 @@ pub fn SafeguardEditor(
                 <tbody>
                     {move || {
                         let saved = saved.get().settings();
-                        let proposed = proposed.get().unwrap_or(saved);
+                        let proposed = proposed.get().unwrap_or_else(|| saved.clone());
                         populations.with_value(|pops| {
                             app_limits(&saved, &proposed, pops)
                                 .into_iter()
@@ -407,8 +414,8 @@ pub fn SafeguardEditor(
                     <tr class="org-row">
                         <td>"Whole org"</td>
                         <td>{format::count(org_population)}</td>
-                        <td data-testid="org-limit-saved">{move || limit_text(limit_for(saved.get().settings().org_level, org_population))}</td>
-                        <td data-testid="org-limit-proposed">{move || limit_text(proposed.get().and_then(|p| limit_for(p.org_level, org_population)))}</td>
+                        <td data-testid="org-limit-saved">{move || limit_text(limit_for(saved.get().settings().org_level.limit(), org_population))}</td>
+                        <td data-testid="org-limit-proposed">{move || limit_text(proposed.get().and_then(|p| limit_for(p.org_level.limit(), org_population)))}</td>
                     </tr>
                 </tbody>
             </table>
@@ -422,7 +429,7 @@ pub fn SafeguardEditor(
                             {move || {
                                 let settings = proposed.get().unwrap_or(saved.get().settings());
                                 impact.with_value(|impact| impact.apps.iter().map(|a| {
-                                    let limit = limit_for(settings.app_level, a.population);
+                                    let limit = limit_for(settings.app_limit(&a.app_id), a.population);
                                     view! {
                                         <tr>
                                             <td>{a.app_name.clone()}</td>
