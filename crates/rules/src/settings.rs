@@ -9,6 +9,9 @@ use crate::ids::AppId;
 use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
 
+/// The largest count limit: far above any org's population, and within what storage keeps.
+pub const MAX_COUNT: u64 = 1_000_000_000_000;
+
 /// The percent both safeguards start at.
 pub const DEFAULT_PERCENT: u8 = 20;
 

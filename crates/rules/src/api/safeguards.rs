@@ -2,8 +2,8 @@
 
 use crate::ids::AppId;
 use crate::settings::{
-    AppOverride, Limit, RoadblockScope, Safeguard, Settings, json_kind, percent_from_json,
-    whole_u64,
+    AppOverride, Limit, MAX_COUNT, RoadblockScope, Safeguard, Settings, json_kind,
+    percent_from_json, whole_u64,
 };
 use crate::validation::FieldError;
 use serde::{Deserialize, Serialize};
@@ -251,7 +251,14 @@ fn count(errors: &mut Vec<FieldError>, name: &str, value: &Value) -> Result<Opti
     match value {
         Value::Null => Ok(None),
         Value::Number(n) => match (whole_u64(n), n.as_i64(), n.as_f64()) {
-            (Some(v), _, _) => Ok(Some(v)),
+            (Some(v), _, _) if v <= MAX_COUNT => Ok(Some(v)),
+            (Some(v), _, _) => {
+                errors.push(FieldError::new(
+                    at,
+                    format!("must be at most {MAX_COUNT}, got {v}"),
+                ));
+                Err(())
+            }
             (None, Some(v), _) => {
                 errors.push(FieldError::new(at, format!("must be at least 0, got {v}")));
                 Err(())

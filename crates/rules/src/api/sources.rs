@@ -429,6 +429,15 @@ impl SourceSettings {
             }
             SourceSettings::Scim(s) => {
                 check_url(&s.base_url, &["http://", "https://"], &mut errors);
+                // Sent as `Authorization: Bearer ...`: a header carries visible ASCII only.
+                if let Some(token) = &s.bearer_token
+                    && !token.bytes().all(|b| b.is_ascii_graphic())
+                {
+                    errors.push(FieldError::new(
+                        "bearerToken",
+                        "may hold only visible ASCII characters (no spaces, line breaks or accents): it is sent in an HTTP header",
+                    ));
+                }
                 check_page_size(s.page_size, &mut errors);
                 if let Some(filter) = &s.filter {
                     check_length("filter", filter, &mut errors);

@@ -159,7 +159,8 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
                 declared.unwrap_or_else(|| "no Content-Type".to_owned())
             )));
         }
-        parse_json(&bytes).map(OptionalJsonBody)
+        // `null` says "nothing", as no body does.
+        parse_json::<Option<T>>(&bytes).map(|found| OptionalJsonBody(found.unwrap_or_default()))
     }
 }
 

@@ -22,6 +22,7 @@ use safeguard_rules::api::sources::{
 use safeguard_rules::api::webhooks::{
     MAX_WEBHOOK_EVENT_TYPES, MAX_WEBHOOK_NAME_CHARS, MAX_WEBHOOK_URL_CHARS, WEBHOOK_EVENT_TYPES,
 };
+use safeguard_rules::settings::MAX_COUNT;
 use serde_json::{Value, json};
 
 /// The string format of a System Log filter (`eventType eq "system.import.roadblock"`).
@@ -242,6 +243,53 @@ fn apply(document: &mut Value) -> Vec<String> {
     });
     if !merge(document, "/components/schemas/NewApp", profile_source_rule) {
         missing.push("/components/schemas/NewApp".to_owned());
+    }
+
+    // Directory settings: `matchBy` always holds "login", each value once; a priority only on
+    // a profile source.
+    let match_by = json!({"minItems": 1, "uniqueItems": true, "contains": {"const": "login"}});
+    for schema in ["NewApp", "AppPatch"] {
+        let pointer = format!("/components/schemas/{schema}/properties/matchBy");
+        if !merge(document, &pointer, match_by.clone()) {
+            missing.push(pointer);
+        }
+    }
+    let ranked_rule = json!({
+        "if": {"properties": {"profileSourcePriority": {"type": "integer"}}, "required": ["profileSourcePriority"]},
+        "then": {"properties": {"profileSource": {"const": true}}, "required": ["profileSource"]},
+    });
+    if !merge(document, "/components/schemas/NewApp", json!({"allOf": [ranked_rule]})) {
+        missing.push("/components/schemas/NewApp (priority)".to_owned());
+    }
+    // Limits: percents 0..=100, counts from 0 to the largest the server stores; an enabled
+    // limit that may lack both (an override, the budget) has at least one.
+    let count = json!({"minimum": 0, "maximum": MAX_COUNT});
+    let percent = json!({"minimum": 0, "maximum": 100});
+    let one_of_them = json!({
+        "required": ["enabled"],
+        "if": {"properties": {"enabled": {"const": true}}, "required": ["enabled"]},
+        "then": {"anyOf": [
+            {"required": ["percent"], "properties": {"percent": {"type": "integer"}}},
+            {"required": ["count"], "properties": {"count": {"type": "integer"}}},
+        ]},
+    });
+    for (pointer, extra) in [
+        ("/components/schemas/Safeguard/properties/count", count.clone()),
+        ("/components/schemas/Limit/properties/count", count.clone()),
+        ("/components/schemas/Limit/properties/percent", percent.clone()),
+        ("/components/schemas/Limit", one_of_them.clone()),
+        ("/components/schemas/AppOverrideUpdate/properties/count", count),
+        ("/components/schemas/AppOverrideUpdate/properties/percent", percent),
+        ("/components/schemas/AppOverrideUpdate", one_of_them),
+        // A bearer token goes into an HTTP header: visible ASCII only.
+        (
+            "/components/schemas/ScimSettings/properties/bearerToken",
+            json!({"pattern": "^[!-~]*$"}),
+        ),
+    ] {
+        if !merge(document, pointer, extra) {
+            missing.push(pointer.to_owned());
+        }
     }
 
     missing.extend(tag_source_kinds(document));
