@@ -188,10 +188,12 @@ fn ImportPanel(
     // A queued import has no plan yet; a failed one never had one.
     let has_plan = !matches!(import.status, ImportStatus::Queued | ImportStatus::Failed);
     // Who loses access is what a review is about; otherwise every change.
-    let first_kind = if import.impact.apps.is_empty() {
-        ""
-    } else {
+    let first_kind = if c.unassigned > 0 {
         "unassign"
+    } else if c.deactivated > 0 {
+        "deactivate"
+    } else {
+        ""
     };
     view! {
         <h1>{format!("{} import", import.app_name)} " " <StatusBadge status=import.status /></h1>
