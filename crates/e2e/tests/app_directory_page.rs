@@ -247,11 +247,10 @@ async fn a_deactivated_user_is_skipped_by_other_apps_and_reactivated_by_its_prof
         .goto(&format!("{}/imports/{id}", server.url))
         .await
         .unwrap();
-    wait_for_text(client, "[data-testid=affected-table]", "bob.example", WAIT)
-        .await
-        .unwrap();
     client
-        .find(Locator::Css("[data-testid=change-kind-filter]"))
+        .wait()
+        .at_most(WAIT)
+        .for_element(Locator::Css("[data-testid=change-kind-filter]"))
         .await
         .unwrap()
         .select_by_value("skip")
