@@ -11,7 +11,7 @@
 use crate::sign_in_redirect;
 use gloo_net::http::{Method, Request, RequestBuilder, Response};
 use safeguard_rules::api::{
-    AdminView, ApiTokenView, AppView, BACKGROUND_HEADER, Bounce, BounceRemoval,
+    AdminView, ApiTokenView, AppPatch, AppView, BACKGROUND_HEADER, Bounce, BounceRemoval,
     BounceRemovalResult, CONSOLE_HEADER, ChangeRow, CreatedApiToken, ImportView, LogEvent, Me,
     NewAdmin, NewApiToken, OutboxMessage, Problem, RoadblockState, SafeguardsView, SignIn,
 };
@@ -225,6 +225,13 @@ pub async fn apps() -> Result<Vec<AppView>, ApiError> {
 pub async fn app(id: &str) -> Result<AppView, ApiError> {
     let path = format!("/apps/{}", js_sys::encode_uri_component(id));
     decode(&body(get(&path).build()).await?)
+}
+
+/// Changes an app's directory settings (its profile source priority, what entries are matched
+/// by, whether returning users are reactivated); what the patch leaves out is kept.
+pub async fn update_app(id: &str, patch: &AppPatch) -> Result<AppView, ApiError> {
+    let path = format!("/apps/{}", js_sys::encode_uri_component(id));
+    decode(&body(request(Method::PATCH, &path).json(patch)).await?)
 }
 
 pub async fn imports(

@@ -121,5 +121,6 @@ pub mod reasons {
         "Read-only administrators can't remove addresses from the bounce list.";
     pub const WEBHOOKS: &str =
         "Read-only administrators can't create, change, test or delete webhooks.";
+    pub const DIRECTORY: &str = "Read-only administrators can't change an app's profile source priority, matching or reactivation.";
     pub const IMPORT_SETTINGS: &str = "Read-only administrators can't change an app's import settings, test its source or import from it; a dry run is fine.";
 }

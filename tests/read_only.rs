@@ -37,6 +37,9 @@ fn mount_editor_as(role: Role) -> HtmlElement {
         name: "Workday".into(),
         profile_source: false,
         deactivate_on_remove: false,
+        profile_source_priority: None,
+        match_by: vec![safeguard_rules::api::MatchField::Login],
+        reactivate_on_return: true,
         population: 1200,
     }];
     let handle = leptos::mount::mount_to(host.clone(), move || {

@@ -19,6 +19,9 @@ fn app(id: &str, name: &str, population: u64) -> AppView {
         name: name.into(),
         profile_source: false,
         deactivate_on_remove: false,
+        profile_source_priority: None,
+        match_by: vec![safeguard_rules::api::MatchField::Login],
+        reactivate_on_return: true,
         population,
     }
 }

@@ -6,13 +6,13 @@ use crate::components::problem_view::ProblemView;
 use crate::components::read_only_note::ReadOnlyNote;
 use crate::format;
 use crate::loading::Loading;
-use crate::pages::import_detail::cause_sentence;
+use crate::pages::import_detail::{cause_sentence, cause_words, change_words};
 use crate::pages::safeguards::LoadedSafeguardEditor;
 use crate::roadblock_watch::RoadblockWatch;
 use crate::session::{can_change, reasons};
 use leptos::prelude::*;
 use leptos_router::hooks::{use_navigate, use_params_map};
-use safeguard_rules::api::{ChangeRow, ImportView};
+use safeguard_rules::api::{AppView, ChangeRow, ImportView};
 use wasm_bindgen::JsCast;
 
 #[derive(Clone, Copy, PartialEq, Eq)]
@@ -36,26 +36,49 @@ pub fn AppDetail() -> impl IntoView {
             {move || Suspend::new(async move {
                 match app.await {
                     Err(error) => view! { <h1>"Application"</h1><ProblemView error /> }.into_any(),
-                    Ok(app) => view! {
-                        <h1>{app.name.clone()}</h1>
-                        <p class="muted">{format!("{} app users", format::count(app.population))}
-                            {(app.profile_source).then_some(" · profile source")}
-                            {(app.profile_source && app.deactivate_on_remove).then_some(" · deactivates users removed from the source")}</p>
+                    Ok(app) => {
+                        let app_id = app.id.to_string();
+                        let name = app.name.clone();
+                        let current = RwSignal::new(app);
+                        view! {
+                        <h1>{name}</h1>
+                        <p class="muted" data-testid="app-summary">{move || current.with(summary)}</p>
                         <div class="tabs" role="tablist">
                             <button role="tab" aria-selected=move || (tab.get() == Tab::Provisioning).to_string() on:click=move |_| tab.set(Tab::Provisioning)>"Provisioning"</button>
                             <button role="tab" data-testid="import-tab" aria-selected=move || (tab.get() == Tab::Import).to_string() on:click=move |_| tab.set(Tab::Import)>"Import"</button>
                             <button role="tab" data-testid="source-tab" aria-selected=move || (tab.get() == Tab::Source).to_string() on:click=move |_| tab.set(Tab::Source)>"Import settings"</button>
                         </div>
-                        {let app_id = app.id.to_string(); move || match tab.get() {
-                            Tab::Provisioning => view! { <ToOkta /> }.into_any(),
+                        {move || match tab.get() {
+                            Tab::Provisioning => view! {
+                                {crate::pages::app_directory::directory_section(current)}
+                                <ToOkta />
+                            }.into_any(),
                             Tab::Import => import_tab(app_id.clone()),
                             Tab::Source => crate::pages::app_source::source_tab(app_id.clone()),
                         }}
-                    }.into_any(),
+                    }.into_any()
+                    }
                 }
             })}
         </Transition>
     }
+}
+
+/// "1,204 app users · profile source, priority 1 · matched by login".
+fn summary(app: &AppView) -> String {
+    let mut words = format!("{} app users", format::count(app.population));
+    if app.profile_source {
+        match app.profile_source_priority {
+            Some(p) => words.push_str(&format!(" · profile source, priority {p}")),
+            None => words.push_str(" · profile source"),
+        }
+        if app.deactivate_on_remove {
+            words.push_str(" · deactivates users removed from the source");
+        }
+    }
+    words.push_str(" · matched by ");
+    words.push_str(crate::pages::app_directory::match_words(&app.match_by));
+    words
 }
 
 #[component]
@@ -167,7 +190,8 @@ fn DryRun(
             <p class=if plan.roadblock.is_some() { "warn" } else { "ok" }>{verdict}</p>
             <p>{format!("{} scanned · {} created · {} updated · {} assigned · {} unassigned · {} deactivated",
                 format::count(c.scanned), format::count(c.created), format::count(c.updated), format::count(c.assigned),
-                format::count(c.unassigned), format::count(c.deactivated))}</p>
+                format::count(c.unassigned), format::count(c.deactivated))}
+                {(c.reactivated > 0).then(|| format!(" · {} reactivated", format::count(c.reactivated)))}</p>
             <ul class="plain">{plan.impact.apps.iter().map(|a| view! {
                 <li>{format!("{}: {} of {} ({})", a.app_name, format::count(a.unassignments), format::count(a.population), format::share(a.unassignments, a.population))}</li>
             }).collect_view()}</ul>
@@ -198,13 +222,16 @@ fn AffectedPreview(rows: Vec<ChangeRow>, total: u64) -> impl IntoView {
         <div class="table-wrap">
             <table class="dry-run-affected" data-testid="dry-run-affected">
                 <thead><tr><th>"User"</th><th>"Change"</th><th>"App"</th><th>"Cause"</th></tr></thead>
-                <tbody>{rows.into_iter().map(|r| view! {
+                <tbody>{rows.into_iter().map(|r| {
+                    let change = change_words(&r);
+                    view! {
                     <tr>
                         <td>{r.login}</td>
-                        <td>{r.kind.as_str()}</td>
+                        <td>{change}</td>
                         <td>{r.app_name.unwrap_or_default()}</td>
-                        <td>{r.cause.map(|c| c.as_str()).unwrap_or_default()}</td>
+                        <td>{r.cause.map(cause_words).unwrap_or_default()}</td>
                     </tr>
+                    }
                 }).collect_view()}</tbody>
             </table>
         </div>

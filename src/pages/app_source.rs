@@ -819,7 +819,8 @@ fn DryRunResult(plan: ImportView) -> impl IntoView {
             <p class=if plan.roadblock.is_some() { "warn" } else { "ok" }>{verdict}</p>
             <p>{format!("{} scanned · {} created · {} updated · {} assigned · {} unassigned · {} deactivated",
                 format::count(c.scanned), format::count(c.created), format::count(c.updated), format::count(c.assigned),
-                format::count(c.unassigned), format::count(c.deactivated))}</p>
+                format::count(c.unassigned), format::count(c.deactivated))}
+                {(c.reactivated > 0).then(|| format!(" · {} reactivated", format::count(c.reactivated)))}</p>
             <SourceWarnings warnings=plan.warnings />
         </div>
     }

@@ -21,7 +21,11 @@ pub fn Applications() -> impl IntoView {
                             <tbody>{apps.into_iter().map(|a| view! {
                                 <tr>
                                     <td><a href=format!("/apps/{}", a.id)>{a.name}</a></td>
-                                    <td>{if a.profile_source { "yes" } else { "no" }}</td>
+                                    <td>{match (a.profile_source, a.profile_source_priority) {
+                                        (true, Some(p)) => format!("yes, priority {p}"),
+                                        (true, None) => "yes".to_owned(),
+                                        (false, _) => "no".to_owned(),
+                                    }}</td>
                                     <td>{if a.profile_source && a.deactivate_on_remove { "deactivated" } else { "unassigned" }}</td>
                                     <td class="num">{format::count(a.population)}</td>
                                 </tr>

@@ -13,9 +13,10 @@ use crate::session::{can_change, reasons};
 use leptos::prelude::*;
 use leptos_router::hooks::use_params_map;
 use safeguard_rules::api::{
-    ImportStatus, ImportTrigger, ImportView, ImportWarnings, Resolution, SourceKind,
+    ChangeRow, ImportStatus, ImportTrigger, ImportView, ImportWarnings, Resolution, SourceKind,
 };
 use safeguard_rules::evaluator::{LimitCheck, Scope};
+use safeguard_rules::plan::{Cause, ChangeKind};
 
 const CHANGES_PAGE: u32 = 100;
 
@@ -81,6 +82,43 @@ pub fn source_words(kind: SourceKind) -> &'static str {
     }
 }
 
+/// A change of a plan, in words. An `update` naming an app changed that app's app user (its
+/// external ID or app profile); one without changed the user's profile.
+pub fn change_words(row: &ChangeRow) -> &'static str {
+    match row.kind {
+        ChangeKind::Create => "Created",
+        ChangeKind::Update if row.app_id.is_some() || row.app_name.is_some() => "App user updated",
+        ChangeKind::Update => "Profile updated",
+        ChangeKind::Assign => "Assigned",
+        ChangeKind::Unassign => "Unassigned",
+        ChangeKind::Deactivate => "Deactivated",
+        ChangeKind::Reactivate => "Reactivated",
+        ChangeKind::Skip => "Skipped: user deactivated",
+    }
+}
+
+/// Why a change is in the plan, in words.
+pub fn cause_words(cause: Cause) -> &'static str {
+    match cause {
+        Cause::RemovedFromSource => "removed from the source",
+        Cause::Deactivated => "user deactivated by this import",
+        Cause::GroupRule => "group rule (not counted by the safeguards)",
+        Cause::UserDeactivated => "user is deactivated; this app does not reactivate",
+    }
+}
+
+/// The kind filter of the change list: every kind, in administrators' words.
+const KIND_FILTER: [(&str, &str); 8] = [
+    ("", "All changes"),
+    ("unassign", "Unassignments"),
+    ("deactivate", "Deactivations"),
+    ("reactivate", "Reactivated"),
+    ("skip", "Skipped: user deactivated"),
+    ("create", "Created"),
+    ("update", "Updated (profiles and app users)"),
+    ("assign", "Assignments"),
+];
+
 /// What a source listed but could not be imported: how many, and the first ones with why.
 #[component]
 pub fn SourceWarnings(warnings: ImportWarnings) -> impl IntoView {
@@ -145,7 +183,18 @@ fn ImportPanel(
         ("Assigned", c.assigned),
         ("Unassigned", c.unassigned),
         ("Deactivated", c.deactivated),
+        ("Reactivated", c.reactivated),
     ];
+    // A queued import has no plan yet; a failed one never had one.
+    let has_plan = !matches!(import.status, ImportStatus::Queued | ImportStatus::Failed);
+    // Who loses access is what a review is about; otherwise every change.
+    let first_kind = if c.unassigned > 0 {
+        "unassign"
+    } else if c.deactivated > 0 {
+        "deactivate"
+    } else {
+        ""
+    };
     view! {
         <h1>{format!("{} import", import.app_name)} " " <StatusBadge status=import.status /></h1>
         <p class="muted">{format!("Created {}", format::timestamp(&import.created_at))}
@@ -161,7 +210,7 @@ fn ImportPanel(
             {counts.into_iter().map(|(k, v)| view! { <div><dt>{k}</dt><dd>{format::count(v)}</dd></div> }).collect_view()}
         </dl>
         {(import.status == ImportStatus::Paused).then(|| view! { <RoadblockPanel import=import.clone() notice reload /> })}
-        {(!import.impact.apps.is_empty()).then(|| view! { <AffectedUsers import_id=import.id.clone() /> })}
+        {has_plan.then(|| view! { <AffectedUsers import_id=import.id.clone() first_kind /> })}
     }
 }
 
@@ -252,31 +301,37 @@ fn RoadblockPanel(
         }
 }
 
-/// The users the plan unassigns or deactivates, by name, searchable and paginated.
+/// The plan's changes, by user, filtered by kind (first the users it unassigns, when it
+/// unassigns any), searchable and paginated.
 #[component]
-fn AffectedUsers(import_id: String) -> impl IntoView {
+fn AffectedUsers(import_id: String, first_kind: &'static str) -> impl IntoView {
     let id = StoredValue::new(import_id);
-    let kind = RwSignal::new("unassign".to_owned());
+    let kind = RwSignal::new(first_kind.to_owned());
     let search = RwSignal::new(String::new());
     let cursors = RwSignal::new(Vec::<Option<String>>::from([None]));
     let changes = LocalResource::new(move || {
         let kind = kind.get();
         let after = cursors.get().last().cloned().flatten();
         let id = id.get_value();
-        async move { api::changes(&id, Some(&kind), CHANGES_PAGE, after.as_deref()).await }
+        async move {
+            let kind = Some(kind.as_str()).filter(|k| !k.is_empty());
+            api::changes(&id, kind, CHANGES_PAGE, after.as_deref()).await
+        }
     });
     view! {
         <section class="affected" data-testid="affected-users">
-            <h2>"Affected users"</h2>
+            <h2>"Changes by user"</h2>
             <div class="row">
                 <label>"Show "
-                    <select on:change=move |ev| { cursors.set(vec![None]); kind.set(event_target_value(&ev)); }>
-                        <option value="unassign">"Unassignments"</option>
-                        <option value="deactivate">"Deactivations"</option>
+                    <select data-testid="change-kind-filter" on:change=move |ev| { cursors.set(vec![None]); kind.set(event_target_value(&ev)); }>
+                        {KIND_FILTER.iter().map(|(value, words)| {
+                            let value = *value;
+                            view! { <option value=value selected=move || kind.get() == value>{*words}</option> }
+                        }).collect_view()}
                     </select>
                 </label>
                 <label>"Search this page "<input data-testid="affected-search" prop:value=move || search.get() on:input=move |ev| search.set(event_target_value(&ev)) /></label>
-                <a class="button" href=move || api::changes_csv_url(&id.get_value(), Some(&kind.get())) download="changes.csv">"Download CSV"</a>
+                <a class="button" href=move || api::changes_csv_url(&id.get_value(), Some(kind.get().as_str()).filter(|k| !k.is_empty())) download="changes.csv">"Download CSV"</a>
             </div>
             <Transition fallback=Loading>
                 {move || Suspend::new(async move {
@@ -286,7 +341,7 @@ fn AffectedUsers(import_id: String) -> impl IntoView {
                             let rows = StoredValue::new(page.items);
                             view! {
                                 <table class="affected" data-testid="affected-table">
-                                    <thead><tr><th>"User"</th><th>"App"</th><th>"Cause"</th></tr></thead>
+                                    <thead><tr><th>"User"</th><th>"Change"</th><th>"App"</th><th>"Cause"</th></tr></thead>
                                     <tbody>
                                         {move || {
                                             let needle = search.get().to_lowercase();
@@ -295,13 +350,15 @@ fn AffectedUsers(import_id: String) -> impl IntoView {
                                                 .map(|r| view! {
                                                     <tr data-testid="affected-row">
                                                         <td>{r.login.clone()}</td>
+                                                        <td data-kind=r.kind.as_str()>{change_words(r)}</td>
                                                         <td>{r.app_name.clone().unwrap_or_default()}</td>
-                                                        <td>{r.cause.map(|c| c.as_str()).unwrap_or_default()}</td>
+                                                        <td>{r.cause.map(cause_words).unwrap_or_default()}</td>
                                                     </tr>
                                                 }).collect_view())
                                         }}
                                     </tbody>
                                 </table>
+                                {rows.with_value(Vec::is_empty).then(|| view! { <p class="muted">"No change of this kind."</p> })}
                                 <div class="pager">
                                     <button disabled=move || cursors.with(|c| c.len() <= 1) on:click=move |_| cursors.update(|c| { c.pop(); })>"Previous"</button>
                                     <button disabled=next.is_none() on:click=move |_| { let n = next.clone(); cursors.update(|c| c.push(n)); }>"Next"</button>

@@ -79,7 +79,7 @@ fn ImportTable(page: Page<ImportView>, cursors: RwSignal<Vec<Option<String>>>) -
                 <thead><tr>
                     <th>"App"</th><th>"Status"</th><th>"Started"</th><th>"Finished"</th><th>"Duration"</th>
                     <th class="num">"Scanned"</th><th class="num">"Created"</th><th class="num">"Updated"</th>
-                    <th class="num">"Assigned"</th><th class="num">"Unassigned"</th><th class="num">"Deactivated"</th>
+                    <th class="num">"Assigned"</th><th class="num">"Unassigned"</th><th class="num">"Deactivated"</th><th class="num">"Reactivated"</th>
                     <th>"Started by"</th><th>"Source"</th>
                 </tr></thead>
                 <tbody>
@@ -100,6 +100,7 @@ fn ImportTable(page: Page<ImportView>, cursors: RwSignal<Vec<Option<String>>>) -
                                 <td class="num">{format::count(i.counts.assigned)}</td>
                                 <td class="num">{format::count(i.counts.unassigned)}</td>
                                 <td class="num">{format::count(i.counts.deactivated)}</td>
+                                <td class="num">{format::count(i.counts.reactivated)}</td>
                                 <td>{trigger_words(i.trigger)}</td>
                                 <td>{source_words(i.source)}</td>
                             </tr>

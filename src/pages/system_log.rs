@@ -12,7 +12,7 @@ use safeguard_rules::filter;
 const PAGE_SIZE: u32 = 50;
 
 /// Presets: (label, filter).
-pub const PRESETS: [(&str, &str); 6] = [
+pub const PRESETS: [(&str, &str); 8] = [
     ("Roadblocks", "eventType sw \"system.import.roadblock\""),
     (
         "Email delivery (roadblocks)",
@@ -33,6 +33,14 @@ pub const PRESETS: [(&str, &str); 6] = [
     (
         "Deactivations",
         "eventType eq \"user.lifecycle.deactivate\"",
+    ),
+    (
+        "Reactivations",
+        "eventType eq \"user.lifecycle.reactivate\"",
+    ),
+    (
+        "App setting changes",
+        "eventType eq \"system.app.update\"",
     ),
 ];
 
