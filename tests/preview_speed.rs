@@ -91,7 +91,7 @@ fn preview_recompute_10000_imports_x_50_apps() {
     for _ in 0..WARM_UP {
         let proposed = Settings {
             app_level: Safeguard::new(true, 15).unwrap_or_default(),
-            ..saved
+            ..saved.clone()
         };
         std::hint::black_box(compare(
             &saved,
@@ -104,10 +104,10 @@ fn preview_recompute_10000_imports_x_50_apps() {
     let mut decided = 0;
     for run in 0..RUNS {
         // A different proposal each run, as when someone types.
-        let proposed = Settings {
-            app_level: Safeguard::new(true, 10 + (run % 20) as u8).unwrap_or_default(),
-            org_level: Safeguard::new(true, 15).unwrap_or_default(),
-        };
+        let proposed = Settings::levels(
+            Safeguard::new(true, 10 + (run % 20) as u8).unwrap_or_default(),
+            Safeguard::new(true, 15).unwrap_or_default(),
+        );
         let start = now();
         let comparison = compare(
             &saved,
@@ -126,10 +126,10 @@ fn preview_recompute_10000_imports_x_50_apps() {
 
     let mut times = Vec::new();
     for run in 0..RUNS {
-        let proposed = Settings {
-            app_level: Safeguard::new(true, 10 + (run % 20) as u8).unwrap_or_default(),
-            org_level: Safeguard::new(true, 15).unwrap_or_default(),
-        };
+        let proposed = Settings::levels(
+            Safeguard::new(true, 10 + (run % 20) as u8).unwrap_or_default(),
+            Safeguard::new(true, 15).unwrap_or_default(),
+        );
         let start = now();
         let shown = preview(&saved, &proposed, &imports);
         times.push(now() - start);

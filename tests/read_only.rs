@@ -30,6 +30,9 @@ fn mount_editor_as(role: Role) -> HtmlElement {
     let saved = SafeguardsView {
         app_level: Safeguard::new(true, 20).unwrap(),
         org_level: Safeguard::new(true, 20).unwrap(),
+        deactivations: Default::default(),
+        roadblock_scope: Default::default(),
+        app_overrides: Vec::new(),
         version: 1,
     };
     let apps = vec![AppView {

@@ -66,6 +66,9 @@ fn mount_editor() -> HtmlElement {
     let saved = SafeguardsView {
         app_level: Safeguard::new(true, 20).unwrap(),
         org_level: Safeguard::new(true, 20).unwrap(),
+        deactivations: Default::default(),
+        roadblock_scope: Default::default(),
+        app_overrides: Vec::new(),
         version: 3,
     };
     let apps = vec![

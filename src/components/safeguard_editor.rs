@@ -470,6 +470,9 @@ mod tests {
         SafeguardsView {
             app_level: Safeguard::new(app.0, app.1).unwrap(),
             org_level: Safeguard::new(org.0, org.1).unwrap(),
+            deactivations: Default::default(),
+            roadblock_scope: Default::default(),
+            app_overrides: Vec::new(),
             version,
         }
     }

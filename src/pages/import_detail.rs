@@ -24,20 +24,29 @@ const CHANGES_PAGE: u32 = 100;
 /// 20 % is 240".
 pub fn cause_sentence(check: &LimitCheck) -> String {
     let share = format::share(check.unassignments, check.population);
+    // "at 20 %", "at a count of 50", "at 20 % or 50, whichever is smaller".
+    let rule = match (check.percent, check.count) {
+        (Some(p), None) => format!("{p} %"),
+        _ => check.rule_text(),
+    };
     match check.scope {
         Scope::App => format!(
-            "App-level safeguard: {} of {} {} users ({share}) would be unassigned; the limit at {} % is {}",
+            "App-level safeguard: {} of {} {} users ({share}) would be unassigned; the limit at {rule} is {}",
             format::count(check.unassignments),
             format::count(check.population),
             check.app_name.as_deref().unwrap_or("app"),
-            check.percent,
             format::count(check.limit)
         ),
         Scope::Org => format!(
-            "Org-level safeguard: {} of the org's {} app assignments ({share}) would be unassigned; the limit at {} % is {}",
+            "Org-level safeguard: {} of the org's {} app assignments ({share}) would be unassigned; the limit at {rule} is {}",
             format::count(check.unassignments),
             format::count(check.population),
-            check.percent,
+            format::count(check.limit)
+        ),
+        Scope::Deactivations => format!(
+            "Deactivation budget: {} of the org's {} active users ({share}) would be deactivated; the limit at {rule} is {}",
+            format::count(check.unassignments),
+            format::count(check.population),
             format::count(check.limit)
         ),
     }
@@ -262,9 +271,9 @@ fn RoadblockPanel(
                         <tbody>
                             {r.exceeded.into_iter().map(|e| view! {
                                 <tr>
-                                    <td>{match e.scope { Scope::App => format!("App level: {}", e.app_name.clone().unwrap_or_default()), Scope::Org => "Org level".to_owned() }}</td>
+                                    <td>{match e.scope { Scope::App => format!("App level: {}", e.app_name.clone().unwrap_or_default()), Scope::Deactivations => "Deactivation budget".to_owned(), Scope::Org => "Org level".to_owned() }}</td>
                                     <td><LimitBar population=e.population unassignments=e.unassignments limit=Some(e.limit) /></td>
-                                    <td>{format!("{} of {} ({}); limit {} at {} %", format::count(e.unassignments), format::count(e.population), format::share(e.unassignments, e.population), format::count(e.limit), e.percent)}</td>
+                                    <td>{format!("{} of {} ({}); limit {} at {}", format::count(e.unassignments), format::count(e.population), format::share(e.unassignments, e.population), format::count(e.limit), e.rule_text())}</td>
                                 </tr>
                             }).collect_view()}
                         </tbody>

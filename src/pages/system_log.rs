@@ -38,10 +38,7 @@ pub const PRESETS: [(&str, &str); 8] = [
         "Reactivations",
         "eventType eq \"user.lifecycle.reactivate\"",
     ),
-    (
-        "App setting changes",
-        "eventType eq \"system.app.update\"",
-    ),
+    ("App setting changes", "eventType eq \"system.app.update\""),
 ];
 
 /// The filter box with its parse error shown under the character it points at.

@@ -21,10 +21,10 @@ mod unquoted_part;
 use crate::hash_slots::{NONE, hash_str, position};
 use crate::ids::AppId;
 use crate::org::{App, AppPopulation, Assignment, GroupRule, Profile, User, fold_login};
-use crate::planner::{PlanInput, plan_import};
 use crate::org_index::{OrgIndex, StoredUser};
 use crate::plan::Plan;
 use crate::planner::ChangeWriter;
+use crate::planner::{PlanInput, plan_import};
 use crate::snapshot::{
     MAX_REPORTED, Origin, SnapshotLimits, SnapshotRejection, empty, repeated_external_id,
     repeated_login, too_many_users,
@@ -765,7 +765,8 @@ impl<'a> RowPlanner<'a> {
             return;
         }
         let Some((u, stored)) = known else {
-            self.writer.create(row.login, row.profile(), row.external_id);
+            self.writer
+                .create(row.login, row.profile(), row.external_id);
             return;
         };
         let reactivating = self.index.is_deactivated(u);
@@ -794,7 +795,12 @@ impl<'a> RowPlanner<'a> {
         };
         let attributes_after = |profile: Option<&Profile>| match profile {
             Some(profile) => profile.attributes.clone(),
-            None => self.input.users.get(u as usize).map(|user| user.profile.attributes.clone()).unwrap_or_default(),
+            None => self
+                .input
+                .users
+                .get(u as usize)
+                .map(|user| user.profile.attributes.clone())
+                .unwrap_or_default(),
         };
         let mut reactivated_with = None;
         if let Difference::Changed { attributes } = difference {

@@ -78,16 +78,28 @@ mod tests {
 
     #[test]
     fn the_smaller_of_percent_and_count_holds_and_says_which() {
-        assert_eq!(limit_of(rule(Some(20), Some(50)), 1000), Some((50, Basis::Count)));
-        assert_eq!(limit_of(rule(Some(20), Some(500)), 1000), Some((200, Basis::Percent)));
-        assert_eq!(limit_of(rule(Some(20), Some(200)), 1000), Some((200, Basis::Percent)));
+        assert_eq!(
+            limit_of(rule(Some(20), Some(50)), 1000),
+            Some((50, Basis::Count))
+        );
+        assert_eq!(
+            limit_of(rule(Some(20), Some(500)), 1000),
+            Some((200, Basis::Percent))
+        );
+        assert_eq!(
+            limit_of(rule(Some(20), Some(200)), 1000),
+            Some((200, Basis::Percent))
+        );
         assert_eq!(limit_of(rule(None, None), 1000), None);
     }
 
     #[test]
     fn a_count_applies_below_the_activation_minimum_and_a_percent_does_not() {
         assert_eq!(limit_of(rule(None, Some(5)), 40), Some((5, Basis::Count)));
-        assert_eq!(limit_of(rule(Some(20), Some(5)), 40), Some((5, Basis::Count)));
+        assert_eq!(
+            limit_of(rule(Some(20), Some(5)), 40),
+            Some((5, Basis::Count))
+        );
         assert_eq!(limit_of(rule(Some(20), None), 40), None);
         let off = Limit {
             enabled: false,

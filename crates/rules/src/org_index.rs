@@ -192,7 +192,11 @@ impl OrgIndex {
 
     /// How many users are active.
     pub(crate) fn active_users(&self) -> u64 {
-        let deactivated: u64 = self.deactivated.iter().map(|w| u64::from(w.count_ones())).sum();
+        let deactivated: u64 = self
+            .deactivated
+            .iter()
+            .map(|w| u64::from(w.count_ones()))
+            .sum();
         (self.users as u64).saturating_sub(deactivated)
     }
 

@@ -92,7 +92,12 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
     let mut by_email: HashMap<Cow<'_, str>, Option<usize>> = HashMap::default();
     if app.match_by_email {
         for (i, user) in input.users.iter().enumerate() {
-            if let Some(email) = user.profile.email.as_deref().filter(|e| !e.trim().is_empty()) {
+            if let Some(email) = user
+                .profile
+                .email
+                .as_deref()
+                .filter(|e| !e.trim().is_empty())
+            {
                 by_email
                     .entry(fold_login(email.trim()))
                     .and_modify(|found| *found = None)
@@ -137,7 +142,11 @@ pub fn plan_import(input: PlanInput<'_>) -> Plan {
             });
         let found = match found {
             Some(found) => Some(found),
-            None => match snap.email.as_deref().map(|e| by_email.get(&*fold_login(e.trim()))) {
+            None => match snap
+                .email
+                .as_deref()
+                .map(|e| by_email.get(&*fold_login(e.trim())))
+            {
                 Some(Some(Some(i))) => Some((*i, MatchedBy::Email)),
                 Some(Some(None)) => {
                     writer.warnings.push(

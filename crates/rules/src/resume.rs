@@ -155,7 +155,11 @@ mod tests {
     #[test]
     fn an_id_the_plan_does_not_change_is_named_and_nothing_is_resumed() {
         let choice = ResumeChoice {
-            exclude_user_ids: vec![UserId::from("u2"), UserId::from("nobody"), UserId::from("u2")],
+            exclude_user_ids: vec![
+                UserId::from("u2"),
+                UserId::from("nobody"),
+                UserId::from("u2"),
+            ],
             skip_deactivations: false,
         };
         let errors = skipped(&plan(), &choice).unwrap_err();

@@ -53,10 +53,7 @@ fn org_of_100k(snapshot: &[SnapshotUser]) -> Org {
             let app = App::new(AppId::from("app_bench"), "Directory", true, false);
             db.insert_app(&app, &actor, &at)?;
             let off = Safeguard::new(false, 20).unwrap_or_default();
-            let settings = Settings {
-                app_level: off,
-                org_level: off,
-            };
+            let settings = Settings::levels(off, off);
             db.save_safeguards(&settings, &actor, &at)?;
             Ok::<_, safeguard_server::storage::StorageError>(())
         })

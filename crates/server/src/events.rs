@@ -337,7 +337,10 @@ pub fn user_reactivated(
     event(
         "user.lifecycle.reactivate",
         "INFO",
-        format!("User {login} reactivated: listed again by {}", import.app_name),
+        format!(
+            "User {login} reactivated: listed again by {}",
+            import.app_name
+        ),
         actor,
         vec![
             target(user_id, "User", login),

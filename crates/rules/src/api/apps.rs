@@ -103,7 +103,11 @@ impl NewApp {
                 "only a profile source can deactivate users removed from it; set profileSource too",
             ));
         }
-        check_priority(&mut errors, self.profile_source, self.profile_source_priority);
+        check_priority(
+            &mut errors,
+            self.profile_source,
+            self.profile_source_priority,
+        );
         check_match_by(&mut errors, &self.match_by);
         errors
     }
@@ -128,7 +132,11 @@ impl AppPatch {
     pub fn apply_to(&self, app: &App) -> Result<App, Vec<FieldError>> {
         let mut errors = Vec::new();
         if self.profile_source_priority.is_some() {
-            check_priority(&mut errors, app.profile_source, self.profile_source_priority);
+            check_priority(
+                &mut errors,
+                app.profile_source,
+                self.profile_source_priority,
+            );
         }
         if let Some(match_by) = &self.match_by {
             check_match_by(&mut errors, match_by);

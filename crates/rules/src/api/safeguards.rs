@@ -162,7 +162,13 @@ impl SafeguardsUpdate {
                 None
             }
         };
-        match (app_level, org_level, deactivations, roadblock_scope, version) {
+        match (
+            app_level,
+            org_level,
+            deactivations,
+            roadblock_scope,
+            version,
+        ) {
             (
                 Some(app_level),
                 Some(org_level),
@@ -264,7 +270,10 @@ fn count(errors: &mut Vec<FieldError>, name: &str, value: &Value) -> Result<Opti
                 Err(())
             }
             (_, _, Some(v)) => {
-                errors.push(FieldError::new(at, format!("must be a whole number, got {v}")));
+                errors.push(FieldError::new(
+                    at,
+                    format!("must be a whole number, got {v}"),
+                ));
                 Err(())
             }
             _ => {
@@ -346,7 +355,11 @@ fn limit(errors: &mut Vec<FieldError>, name: &str, value: &Value, top: bool) -> 
     };
     let (enabled, percent, count) = (enabled?, percent.ok()?, count.ok()?);
     if enabled && percent.is_none() && count.is_none() {
-        let what = if top { "an enabled override" } else { "an enabled budget" };
+        let what = if top {
+            "an enabled override"
+        } else {
+            "an enabled budget"
+        };
         errors.push(FieldError::new(
             percent_field,
             format!("{what} needs a percent or a count (or both); both are null"),

@@ -160,7 +160,10 @@ impl<S: Send + Sync, T: DeserializeOwned + Default> FromRequest<S> for OptionalJ
             )));
         }
         // `null` says "nothing", as no body does.
-        parse_json::<Option<T>>(&bytes).map(|found| OptionalJsonBody(found.unwrap_or_default()))
+        if bytes.trim_ascii() == b"null" {
+            return Ok(OptionalJsonBody(T::default()));
+        }
+        parse_json(&bytes).map(OptionalJsonBody)
     }
 }
 

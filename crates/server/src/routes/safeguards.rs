@@ -155,7 +155,10 @@ pub async fn put_app_safeguard(
     JsonBody(update): JsonBody<AppOverrideUpdate>,
 ) -> Result<Json<AppOverrideView>, AppError> {
     let limit = update.validate().map_err(|errors| {
-        AppError::invalid("The app's safeguard is invalid; nothing was changed.", errors)
+        AppError::invalid(
+            "The app's safeguard is invalid; nothing was changed.",
+            errors,
+        )
     })?;
     let saved = state
         .blocking(move |pipeline| {
@@ -164,9 +167,9 @@ pub async fn put_app_safeguard(
                 let app = db.app(&app_id)?.ok_or_else(|| unknown_app(&app_id))?;
                 let old = db.app_override(&app_id)?;
                 db.save_app_override(&app_id, &limit, &actor, &at)?;
-                let new = db
-                    .app_override(&app_id)?
-                    .ok_or_else(|| AppError::internal(std::io::Error::other("a saved override is missing")))?;
+                let new = db.app_override(&app_id)?.ok_or_else(|| {
+                    AppError::internal(std::io::Error::other("a saved override is missing"))
+                })?;
                 db.append_event(&events::app_safeguard_updated(
                     &actor,
                     (&app_id, &app.name),

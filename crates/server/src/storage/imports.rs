@@ -1,7 +1,6 @@
 //! Imports: their status, counts, impact, roadblock and resolution, and the snapshots of queued
 //! imports waiting to be planned.
 
-use safeguard_rules::settings::RoadblockScope;
 use super::{Db, Result, StorageError};
 use crate::actor::Actor;
 use rusqlite::{OptionalExtension, Row, params};
@@ -11,6 +10,7 @@ use safeguard_rules::api::{
 };
 use safeguard_rules::evaluator::Roadblock;
 use safeguard_rules::plan::{Counts, Impact};
+use safeguard_rules::settings::RoadblockScope;
 use safeguard_rules::snapshot::SnapshotUser;
 
 /// An import as stored. Change it in memory, then [`Db::save_import`].

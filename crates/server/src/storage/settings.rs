@@ -106,7 +106,10 @@ impl Db<'_> {
     }
 
     pub fn app_override(&self, app_id: &str) -> Result<Option<AppOverrideView>> {
-        Ok(self.app_overrides()?.into_iter().find(|o| o.app_id.as_str() == app_id))
+        Ok(self
+            .app_overrides()?
+            .into_iter()
+            .find(|o| o.app_id.as_str() == app_id))
     }
 
     /// Sets an app's override, replacing the one it had.
@@ -123,7 +126,14 @@ impl Db<'_> {
              ON CONFLICT (app_id) DO UPDATE SET enabled = excluded.enabled,
                  percent = excluded.percent, count = excluded.count,
                  updated_at = excluded.updated_at, updated_by = excluded.updated_by",
-            params![app_id, flag(limit.enabled), limit.percent, limit.count, at, actor.id],
+            params![
+                app_id,
+                flag(limit.enabled),
+                limit.percent,
+                limit.count,
+                at,
+                actor.id
+            ],
         )?;
         Ok(())
     }

@@ -258,7 +258,11 @@ fn apply(document: &mut Value) -> Vec<String> {
         "if": {"properties": {"profileSourcePriority": {"type": "integer"}}, "required": ["profileSourcePriority"]},
         "then": {"properties": {"profileSource": {"const": true}}, "required": ["profileSource"]},
     });
-    if !merge(document, "/components/schemas/NewApp", json!({"allOf": [ranked_rule]})) {
+    if !merge(
+        document,
+        "/components/schemas/NewApp",
+        json!({"allOf": [ranked_rule]}),
+    ) {
         missing.push("/components/schemas/NewApp (priority)".to_owned());
     }
     // Limits: percents 0..=100, counts from 0 to the largest the server stores; an enabled
@@ -274,12 +278,24 @@ fn apply(document: &mut Value) -> Vec<String> {
         ]},
     });
     for (pointer, extra) in [
-        ("/components/schemas/Safeguard/properties/count", count.clone()),
+        (
+            "/components/schemas/Safeguard/properties/count",
+            count.clone(),
+        ),
         ("/components/schemas/Limit/properties/count", count.clone()),
-        ("/components/schemas/Limit/properties/percent", percent.clone()),
+        (
+            "/components/schemas/Limit/properties/percent",
+            percent.clone(),
+        ),
         ("/components/schemas/Limit", one_of_them.clone()),
-        ("/components/schemas/AppOverrideUpdate/properties/count", count),
-        ("/components/schemas/AppOverrideUpdate/properties/percent", percent),
+        (
+            "/components/schemas/AppOverrideUpdate/properties/count",
+            count,
+        ),
+        (
+            "/components/schemas/AppOverrideUpdate/properties/percent",
+            percent,
+        ),
         ("/components/schemas/AppOverrideUpdate", one_of_them),
         // A bearer token goes into an HTTP header: visible ASCII only.
         (
