@@ -48,6 +48,7 @@ fn paused_workday() -> ImportView {
                 population: 1200,
                 unassignments: 300,
             }],
+            ..Impact::default()
         },
         roadblock: None,
         resolved_by: None,

@@ -22,6 +22,7 @@ from safeguard_client.models import (
     ImportView,
     NewApp,
     Problem,
+    ResumeRequest,
     SnapshotBody,
     SnapshotUser,
 )
@@ -87,7 +88,9 @@ with client as c:
     plan = import_changes.sync(paused.id, client=c, kind=ChangeKind.UNASSIGN, limit=1000)
     check(len(plan) == 100, "its plan lists the 100 unassignments")
 
-    resumed = resume.sync_detailed(paused.id, client=c)
+    # The whole plan: nobody excluded, deactivations applied (the body may also be left out).
+    whole = ResumeRequest(exclude_user_ids=[], skip_deactivations=False)
+    resumed = resume.sync_detailed(paused.id, client=c, body=whole)
     check(resumed.status_code == 200, "resume answers 200")
     check(resumed.parsed.status == ImportStatus.COMPLETED, "the resumed import completed")
     check(resumed.parsed.resolved_by.action.value == "resume", "it records that it was resumed")
