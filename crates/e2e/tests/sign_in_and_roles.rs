@@ -155,7 +155,7 @@ async fn a_read_only_administrator_sees_resume_disabled_with_the_reason() {
         assert!(found, "no {label} button");
     }
     // The affected users are there to review all the same.
-    wait_for_text(client, "main", "Affected users", WAIT)
+    wait_for_text(client, "main", "Changes by user", WAIT)
         .await
         .unwrap();
     browser.screenshot("read-only-import").await.unwrap();

@@ -33,6 +33,9 @@ pub fn match_by(by_email: bool) -> Vec<MatchField> {
     }
 }
 
+/// The lowest rank a profile source may be given: far more than any org has sources.
+pub const MAX_PRIORITY: u32 = 1_000_000;
+
 fn default_match_by() -> Vec<MatchField> {
     match_by(false)
 }
@@ -173,6 +176,10 @@ fn check_priority(errors: &mut Vec<FieldError>, profile_source: bool, priority: 
         Some(0) => errors.push(FieldError::new(
             "profileSourcePriority",
             "must be 1 or more (1 is the highest rank)",
+        )),
+        Some(p) if p > MAX_PRIORITY => errors.push(FieldError::new(
+            "profileSourcePriority",
+            format!("must be at most {MAX_PRIORITY}, got {p}"),
         )),
         _ => {}
     }

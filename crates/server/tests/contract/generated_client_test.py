@@ -97,7 +97,7 @@ with client as c:
     check(get_app.sync(app.id, client=c).population == 100, "the 100 users are unassigned")
     check(not get_roadblock.sync(client=c).active, "the roadblock is lifted")
 
-    again = resume.sync_detailed(paused.id, client=c)
+    again = resume.sync_detailed(paused.id, client=c, body=whole)
     check(again.status_code == 409, "a second resume answers 409")
     check(isinstance(again.parsed, Problem), "its answer reads as a Problem")
     check(again.parsed.type_.endswith("already-resolved"), "of the type already-resolved")

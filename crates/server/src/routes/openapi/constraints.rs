@@ -15,6 +15,7 @@ use safeguard_rules::api::SourceKind;
 use safeguard_rules::api::admins::{
     MAX_EMAIL_CHARS, MAX_PASSWORD_CHARS, MAX_TOKEN_NAME_CHARS, MIN_PASSWORD_CHARS,
 };
+use safeguard_rules::api::apps::MAX_PRIORITY;
 use safeguard_rules::api::sources::{
     MAX_EVERY_MINUTES, MAX_EXTRA_ATTRIBUTES, MAX_PAGE_SIZE as MAX_SOURCE_PAGE_SIZE,
     MAX_SETTING_CHARS,
@@ -251,6 +252,14 @@ fn apply(document: &mut Value) -> Vec<String> {
     for schema in ["NewApp", "AppPatch"] {
         let pointer = format!("/components/schemas/{schema}/properties/matchBy");
         if !merge(document, &pointer, match_by.clone()) {
+            missing.push(pointer);
+        }
+        let pointer = format!("/components/schemas/{schema}/properties/profileSourcePriority");
+        if !merge(
+            document,
+            &pointer,
+            json!({"minimum": 1, "maximum": MAX_PRIORITY}),
+        ) {
             missing.push(pointer);
         }
     }
