@@ -486,8 +486,23 @@ async fn a_message_queued_before_a_restart_is_delivered_after_it() {
     let received = smtp.wait_for("ops@example.com", 1, WAIT).await;
     assert!(received[0].text().contains(&format!("Import: {import}")));
     let events = deliveries(&restarted, 1).await;
-    assert_eq!(events.len(), 1);
-    assert_eq!(events[0]["outcome"]["result"], "SUCCESS");
+    // An attempt the stopped server had under way may be logged as failed beside the one that
+    // delivered; what counts is one delivery, logged once as such.
+    let succeeded = events
+        .iter()
+        .filter(|e| e["outcome"]["result"] == "SUCCESS")
+        .count();
+    let delivered = if succeeded == 0 {
+        // The success is logged just after the message arrives.
+        deliveries(&restarted, events.len() + 1).await
+    } else {
+        events
+    };
+    let succeeded = delivered
+        .iter()
+        .filter(|e| e["outcome"]["result"] == "SUCCESS")
+        .count();
+    assert_eq!(succeeded, 1, "{delivered:#?}");
     assert_eq!(smtp.received().len(), 1);
 }
 
