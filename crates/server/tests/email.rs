@@ -480,7 +480,7 @@ async fn a_message_queued_before_a_restart_is_delivered_after_it() {
     outbox_until(&app, |m| m["attempts"].as_u64().unwrap() >= 1).await;
 
     // The server stops (its worker with it), the mail server comes back, the server starts.
-    let TestApp { dir, .. } = app;
+    let dir = app.stop().await;
     smtp.restart().await;
     let restarted = builder().build_in(dir);
     let received = smtp.wait_for("ops@example.com", 1, WAIT).await;

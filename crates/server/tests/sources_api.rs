@@ -370,7 +370,7 @@ async fn a_run_missed_while_the_server_was_down_starts_once_after_the_start() {
     set_source(&first, &id, &csv_source(&path, Some(60))).await;
     // The server stops; its run comes due while it is down.
     make_due(&first, &id);
-    let TestApp { dir: db_dir, .. } = first;
+    let db_dir = first.stop().await;
     let again = quick_schedules().build_in(db_dir);
     let imports = wait_for_imports(&again, &id, 1).await;
     assert_eq!(imports[0]["trigger"], "schedule");

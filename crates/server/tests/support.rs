@@ -104,6 +104,18 @@ pub struct Builder {
 }
 
 impl TestApp {
+    /// Stops this server (its email and webhook workers and schedules with it) and hands back its
+    /// folder, to start another on the same database. A `let TestApp { dir, .. } = app` would keep
+    /// the router, and so its workers, alive to the end of the test.
+    pub async fn stop(self) -> TempDir {
+        let TestApp { dir, state, router } = self;
+        drop(router);
+        drop(state);
+        // Aborted tasks end at their next poll; let them have it.
+        tokio::task::yield_now().await;
+        dir
+    }
+
     pub fn new() -> Self {
         Self::builder().build()
     }
