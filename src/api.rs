@@ -16,8 +16,10 @@ use safeguard_rules::api::{
     NewAdmin, NewApiToken, OutboxMessage, Problem, RoadblockState, SafeguardsView, SignIn,
 };
 use safeguard_rules::api::{
-    CreatedWebhook, NewWebhook, RotatedSecret, WebhookDelivery, WebhookPatch, WebhookView,
+    AppOverrideView, CreatedWebhook, NewWebhook, ResumeRequest, RotatedSecret, WebhookDelivery,
+    WebhookPatch, WebhookView,
 };
+use safeguard_rules::settings::Limit;
 use safeguard_rules::validation::FieldError;
 use serde::de::DeserializeOwned;
 use std::fmt;
@@ -227,6 +229,32 @@ pub async fn app(id: &str) -> Result<AppView, ApiError> {
     decode(&body(get(&path).build()).await?)
 }
 
+fn app_safeguard_path(app_id: &str) -> String {
+    format!("/apps/{}/safeguard", js_sys::encode_uri_component(app_id))
+}
+
+/// The app's own app-level safeguard, or `None` when it uses the org-wide one.
+pub async fn app_safeguard(app_id: &str) -> Result<Option<AppOverrideView>, ApiError> {
+    match body(get(&app_safeguard_path(app_id)).build()).await {
+        Ok(text) => decode(&text).map(Some),
+        Err(e) if e.status() == Some(404) => Ok(None),
+        Err(e) => Err(e),
+    }
+}
+
+/// Gives the app its own app-level safeguard, in place of the org-wide one.
+pub async fn save_app_safeguard(app_id: &str, limit: &Limit) -> Result<AppOverrideView, ApiError> {
+    let request = request(Method::PUT, &app_safeguard_path(app_id)).json(limit);
+    decode(&body(request).await?)
+}
+
+/// Removes the app's override: it uses the org-wide app-level safeguard again.
+pub async fn remove_app_safeguard(app_id: &str) -> Result<(), ApiError> {
+    send(delete(&app_safeguard_path(app_id)).build())
+        .await
+        .map(drop)
+}
+
 /// Changes an app's directory settings (its profile source priority, what entries are matched
 /// by, whether returning users are reactivated); what the patch leaves out is kept.
 pub async fn update_app(id: &str, patch: &AppPatch) -> Result<AppView, ApiError> {
@@ -290,6 +318,13 @@ pub async fn roadblock_in_background() -> Result<RoadblockState, ApiError> {
 pub async fn resume(import_id: &str) -> Result<ImportView, ApiError> {
     let id = js_sys::encode_uri_component(import_id);
     decode(&body(post(&format!("/imports/{id}/resume")).build()).await?)
+}
+
+/// Resumes part of a paused import: the excluded users keep everything, and with
+/// `skip_deactivations` nobody is deactivated. An empty request resumes the whole plan.
+pub async fn resume_part(import_id: &str, part: &ResumeRequest) -> Result<ImportView, ApiError> {
+    let id = js_sys::encode_uri_component(import_id);
+    decode(&body(post(&format!("/imports/{id}/resume")).json(part)).await?)
 }
 
 pub async fn cancel(import_id: &str) -> Result<ImportView, ApiError> {
