@@ -1,6 +1,7 @@
 //! Pieces that more than one page shows.
 
 pub mod limit_bar;
+pub mod limit_chart;
 pub mod problem_view;
 pub mod read_only_note;
 pub mod safeguard_editor;
