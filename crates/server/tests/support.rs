@@ -466,3 +466,21 @@ pub async fn start_binary(db: &std::path::Path) -> (tokio::process::Child, Strin
     .expect("the server prints its address within 30 s");
     (child, url)
 }
+
+/// The rule book's org: ten apps of 100 distinct users each, 1,000 app users. Answers the app
+/// ids.
+pub async fn ten_apps_of_100(app: &TestApp) -> Vec<String> {
+    let mut ids = Vec::new();
+    for k in 0..10 {
+        let id = app.create_app(&format!("App {k}")).await;
+        let done = app.import(&id, &logins(&format!("a{k}-"), 0..100)).await;
+        assert_eq!(done["status"], "completed");
+        ids.push(id);
+    }
+    ids
+}
+
+/// The limit that stopped a paused import.
+pub fn cause(import: &serde_json::Value) -> &serde_json::Value {
+    &import["roadblock"]["cause"]
+}

@@ -6,23 +6,7 @@
 mod support;
 
 use serde_json::Value;
-use support::{TestApp, logins, snapshot_user};
-
-/// Ten apps of 100 distinct users each: 1,000 app users. Answers the app ids.
-async fn ten_apps_of_100(app: &TestApp) -> Vec<String> {
-    let mut ids = Vec::new();
-    for k in 0..10 {
-        let id = app.create_app(&format!("App {k}")).await;
-        let done = app.import(&id, &logins(&format!("a{k}-"), 0..100)).await;
-        assert_eq!(done["status"], "completed");
-        ids.push(id);
-    }
-    ids
-}
-
-fn cause(import: &Value) -> &Value {
-    &import["roadblock"]["cause"]
-}
+use support::{TestApp, cause, logins, snapshot_user, ten_apps_of_100};
 
 fn exceeded_scopes(import: &Value) -> Vec<String> {
     import["roadblock"]["exceeded"]

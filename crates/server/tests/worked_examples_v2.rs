@@ -6,23 +6,7 @@ mod support;
 
 use axum::http::Method;
 use serde_json::{Value, json};
-use support::{TestApp, logins};
-
-/// Ten apps of 100 distinct users each: 1,000 app users. Answers the app ids.
-async fn ten_apps_of_100(app: &TestApp) -> Vec<String> {
-    let mut ids = Vec::new();
-    for k in 0..10 {
-        let id = app.create_app(&format!("App {k}")).await;
-        let done = app.import(&id, &logins(&format!("a{k}-"), 0..100)).await;
-        assert_eq!(done["status"], "completed");
-        ids.push(id);
-    }
-    ids
-}
-
-fn cause(import: &Value) -> &Value {
-    &import["roadblock"]["cause"]
-}
+use support::{TestApp, cause, logins, ten_apps_of_100};
 
 async fn put_override(app: &TestApp, app_id: &str, body: Value) -> support::Response {
     app.put_json(&format!("/api/v1/apps/{app_id}/safeguard"), &body)
