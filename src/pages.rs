@@ -4,6 +4,7 @@ pub mod admins;
 pub mod api_tokens;
 pub mod app_detail;
 pub mod app_directory;
+pub mod app_safeguard;
 pub mod app_source;
 pub mod applications;
 pub mod bounce_list;

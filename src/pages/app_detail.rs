@@ -1,11 +1,13 @@
-//! An app's page: the Provisioning tab's "To Okta" section with the import safeguards (the same
-//! settings as the Safeguards page), and the Import tab: upload a CSV, see its dry run, start it.
+//! An app's page: the Provisioning tab with the app's own safeguard and the "To Okta" section
+//! with the import safeguards (the same settings as the Safeguards page), and the Import tab:
+//! upload a CSV, see its dry run, start it.
 
 use crate::api::{self, ApiError};
 use crate::components::problem_view::ProblemView;
 use crate::components::read_only_note::ReadOnlyNote;
 use crate::format;
 use crate::loading::Loading;
+use crate::pages::app_safeguard::LoadedAppSafeguard;
 use crate::pages::import_detail::{cause_sentence, cause_words, change_words};
 use crate::pages::safeguards::LoadedSafeguardEditor;
 use crate::roadblock_watch::RoadblockWatch;
@@ -51,6 +53,7 @@ pub fn AppDetail() -> impl IntoView {
                         {move || match tab.get() {
                             Tab::Provisioning => view! {
                                 {crate::pages::app_directory::directory_section(current)}
+                                <LoadedAppSafeguard app=current.get_untracked() />
                                 <ToOkta />
                             }.into_any(),
                             Tab::Import => import_tab(app_id.clone()),
@@ -86,7 +89,7 @@ fn ToOkta() -> impl IntoView {
     view! {
         <section class="card">
             <h2>"To Okta: Import Safeguard"</h2>
-            <p class="note">"These are the org's safeguards: the app-level value set here applies to all apps, not only this one."</p>
+            <p class="note">"These are the org's safeguards: the app-level value set here applies to all apps but those with their own value (this app's is in its Safeguard card above)."</p>
             <LoadedSafeguardEditor />
         </section>
     }
