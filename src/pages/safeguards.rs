@@ -1,5 +1,6 @@
-//! The Safeguards page: the editor with its live preview over the paused, queued and recent
-//! imports.
+//! The Safeguards page: the editor of every safeguard setting (both levels' percents and counts,
+//! the deactivation budget, the roadblock's scope) with its live preview over the paused, queued
+//! and recent imports.
 
 use crate::api::{self, ApiError};
 use crate::components::problem_view::ProblemView;
@@ -46,8 +47,8 @@ pub fn Safeguards() -> impl IntoView {
     view! {
         <h1>"Import safeguards"</h1>
         <p class="lead">
-            "An import that would unassign more than these shares of app users is paused before it changes anything, "
-            "and every other import waits until an administrator resumes or cancels it."
+            "An import that would unassign or deactivate more than these limits allow is paused before it changes anything. "
+            "Until an administrator resumes or cancels it, every other import waits, or only its own app's imports, as the scope below says."
         </p>
         <LoadedSafeguardEditor />
     }
