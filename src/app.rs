@@ -10,7 +10,7 @@ use crate::pages::{
     import_monitoring::ImportMonitoring, notifications::Notifications, safeguards::Safeguards,
     sign_in::SignIn, system_log::SystemLog, webhooks::Webhooks,
 };
-use crate::roadblock_watch::RoadblockWatch;
+use crate::roadblock_watch::{RoadblockWatch, paused_imports};
 use crate::session::{Session, SessionState};
 use crate::sign_in_redirect::SIGN_IN_PATH;
 use leptos::prelude::*;
@@ -18,6 +18,8 @@ use leptos_router::components::{A, Outlet, ParentRoute, Route, Router, Routes};
 use leptos_router::hooks::use_navigate;
 use leptos_router::path;
 use leptos_router::{Lazy, LazyRoute};
+use safeguard_rules::api::RoadblockState;
+use safeguard_rules::settings::RoadblockScope;
 
 #[component]
 pub fn App() -> impl IntoView {
@@ -191,13 +193,18 @@ fn UserMenu(session: Session) -> impl IntoView {
     }
 }
 
-/// On every page while a roadblock stands: which import is paused, how many wait, and a link.
+/// On every page while a roadblock stands. Under scope `org`: which import is paused, how many
+/// wait, and a link. Under scope `app`: every paused app, each a link to its import, and that
+/// other apps' imports run.
 #[component]
 fn RoadblockBanner() -> impl IntoView {
     let watch = RoadblockWatch::expect();
     view! {
         <div aria-live="assertive" class="banner-slot">
             {move || watch.active().and_then(|state| {
+                if watch.scope(&state) == RoadblockScope::App {
+                    return Some(view! { <AppScopeBanner state /> }.into_any());
+                }
                 let import = state.import?;
                 let queued = state.queued.unwrap_or(0);
                 let waiting = match queued {
@@ -212,8 +219,30 @@ fn RoadblockBanner() -> impl IntoView {
                         <span class="banner-detail">{format!("The {} import is paused by a safeguard; {waiting}. ", import.app_name)}</span>
                         <a href=format!("/imports/{}", import.id) data-testid="roadblock-review">"Review the paused import"</a>
                     </div>
-                })
+                }.into_any())
             })}
+        </div>
+    }
+}
+
+/// "Imports paused: Workday, Salesforce; other apps' imports run." The oldest paused import's
+/// link is the banner's review link.
+#[component]
+fn AppScopeBanner(state: RoadblockState) -> impl IntoView {
+    let imports = paused_imports(&state);
+    let last = imports.len().saturating_sub(1);
+    view! {
+        <div class="banner" role="alert" data-testid="roadblock-banner">
+            <strong>"Imports paused: "</strong>
+            {imports.into_iter().enumerate().map(|(k, import)| {
+                let title = format!("Review the paused {} import", import.app_name);
+                view! {
+                    <a href=format!("/imports/{}", import.id) data-testid=if k == 0 { "roadblock-review" } else { "paused-app" }
+                        title=title>{import.app_name}</a>
+                    {(k < last).then_some(", ")}
+                }
+            }).collect_view()}
+            "; other apps' imports run."
         </div>
     }
 }

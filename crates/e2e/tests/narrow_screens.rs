@@ -637,3 +637,79 @@ async fn the_roadblock_banner_takes_two_lines_at_most() {
 
     browser.close().await.unwrap();
 }
+
+/// Each row of a limit chart: whether its figures are on screen, whole (not cut off), and on
+/// the screen's width.
+const CHART_JS: &str = r#"
+const width = arguments[0];
+return [...document.querySelectorAll('[data-testid=import-limits] [data-testid=chart-row]')].map(row => {
+  const figures = row.querySelector('[data-testid=chart-figures]');
+  const r = figures.getBoundingClientRect();
+  const bar = row.querySelector('svg').getBoundingClientRect();
+  return {
+    text: figures.textContent.trim(),
+    shown: r.width > 0 && r.height > 0 && r.left >= -0.5 && r.right <= width + 0.5
+      && getComputedStyle(figures).visibility !== 'hidden',
+    whole: figures.scrollWidth <= Math.ceil(r.width) + 1,
+    barShown: bar.width > 0 && bar.right <= width + 0.5,
+  };
+});
+"#;
+
+/// A paused import's page on a phone: no sideways scroll, and each row of its limit chart shows
+/// its figures whole, with the review of who a resume leaves out.
+#[tokio::test]
+async fn a_paused_imports_limit_chart_reads_on_a_phone() {
+    let server = Server::start(true).await.unwrap();
+    let browser = Browser::start_phone().await.unwrap();
+    let client = &browser.client;
+    sign_in(&browser, &server).await;
+    let state = server.get("/api/v1/roadblock").await.unwrap();
+    let id = state["import"]["id"].as_str().unwrap();
+    client
+        .goto(&format!("{}/imports/{id}", server.url))
+        .await
+        .unwrap();
+    wait_for(
+        client,
+        "[data-testid=import-limits] [data-testid=chart-row]",
+    )
+    .await;
+    wait_for(client, "[data-testid=leave-out-user]").await;
+    assert_fits(client, "paused import with its limit chart").await;
+
+    let rows = client
+        .execute(CHART_JS, vec![Value::from(Screen::PHONE_WIDTH)])
+        .await
+        .unwrap();
+    let rows = rows.as_array().unwrap();
+    let exceeded = state["import"]["roadblock"]["exceeded"]
+        .as_array()
+        .unwrap()
+        .len();
+    assert!(
+        rows.len() >= exceeded.min(10),
+        "a row for each exceeded limit: {rows:?}"
+    );
+    for row in rows {
+        assert!(
+            row["text"].as_str().unwrap().contains(" of "),
+            "figures in words: {row}"
+        );
+        assert_eq!(row["shown"], true, "the figures are on screen: {row}");
+        assert_eq!(row["whole"], true, "the figures are not cut off: {row}");
+        assert_eq!(row["barShown"], true, "the bar is on screen: {row}");
+    }
+    scroll_to(client, "[data-testid=import-limits]").await;
+    browser
+        .screenshot("narrow-import-paused-chart")
+        .await
+        .unwrap();
+    scroll_to(client, "[data-testid=leave-out]").await;
+    assert_fits(client, "paused import's review of who a resume leaves out").await;
+    browser
+        .screenshot("narrow-import-paused-leave-out")
+        .await
+        .unwrap();
+    browser.close().await.unwrap();
+}
