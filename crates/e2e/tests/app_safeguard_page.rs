@@ -6,6 +6,7 @@
 // Test code: a step that fails should fail the test at once, with its message.
 #![allow(clippy::unwrap_used)]
 
+use fantoccini::key::Key;
 use fantoccini::{Client, Locator};
 use safeguard_e2e::{ADMIN, Browser, Server, api_client, click, wait_for_text};
 use std::time::{Duration, Instant};
@@ -34,10 +35,16 @@ async fn type_into(client: &Client, css: &str, text: &str) {
         .for_element(Locator::Css(css))
         .await
         .unwrap();
-    field.clear().await.unwrap();
-    if !text.is_empty() {
-        field.send_keys(text).await.unwrap();
-    }
+    // Deleted key by key, as a person does: WebDriver's clear fires no input event, so the
+    // form would not see the field emptied.
+    let old = field.prop("value").await.unwrap().unwrap_or_default();
+    let mut keys = String::from(char::from(Key::End));
+    keys.extend(std::iter::repeat_n(
+        char::from(Key::Backspace),
+        old.chars().count(),
+    ));
+    keys.push_str(text);
+    field.send_keys(&keys).await.unwrap();
 }
 
 async fn is_disabled(client: &Client, css: &str) -> bool {
