@@ -376,6 +376,54 @@ async fn unticking_an_apps_users_updates_the_numbers() {
     wait_for_exact(client, "[data-testid=resume]", "Resume All Imports").await;
     let summary = text(client, "[data-testid=resume-summary]").await;
     assert!(summary.ends_with("nothing is left out."), "{summary}");
+
+    // "Select none" leaves out the users shown; the ticks survive paging.
+    click(client, "[data-testid=untick-shown]").await.unwrap();
+    let shown = client
+        .find_all(Locator::Css("[data-testid=leave-out-user]"))
+        .await
+        .unwrap()
+        .len();
+    wait_for_text(
+        client,
+        "[data-testid=leave-out-count]",
+        &format!("; {} left out", count(shown as u64)),
+        WAIT,
+    )
+    .await
+    .unwrap();
+    let ticked = "return [...document.querySelectorAll('[data-testid=user-tick]')].filter(t => t.checked).length;";
+    assert_eq!(client.execute(ticked, vec![]).await.unwrap(), 0);
+    click(client, "[data-testid=leave-out-next]").await.unwrap();
+    wait_for_text(
+        client,
+        "[data-testid=leave-out-count]",
+        &format!("Showing {}", shown + 1),
+        WAIT,
+    )
+    .await
+    .unwrap();
+    assert!(
+        client
+            .execute(ticked, vec![])
+            .await
+            .unwrap()
+            .as_u64()
+            .unwrap()
+            > 0,
+        "the next page's users are still ticked"
+    );
+    click(client, "[data-testid=leave-out-previous]")
+        .await
+        .unwrap();
+    wait_for_text(client, "[data-testid=leave-out-count]", "Showing 1–", WAIT)
+        .await
+        .unwrap();
+    assert_eq!(
+        client.execute(ticked, vec![]).await.unwrap(),
+        0,
+        "back on the first page, its users are still left out"
+    );
     browser.close().await.unwrap();
 }
 
