@@ -284,7 +284,7 @@ async fn bad_counts_and_an_enabled_override_with_neither_value_are_refused_besid
     leptos::task::tick().await;
     let error = text(&host, "[data-testid=app-safeguard-count-error]");
     assert!(
-        error.contains("\"-1\" is not a whole number from 0"),
+        error.contains("A count is a whole number of at least 0"),
         "{error}"
     );
     assert!(save_disabled(&host), "Save waits for a valid count");
@@ -296,7 +296,7 @@ async fn bad_counts_and_an_enabled_override_with_neither_value_are_refused_besid
     type_into(&host, "[data-testid=app-safeguard-count]", "abc");
     leptos::task::tick().await;
     let error = text(&host, "[data-testid=app-safeguard-count-error]");
-    assert!(error.contains("\"abc\" is not a whole number"), "{error}");
+    assert!(error.contains("\"abc\" is not one"), "{error}");
     assert!(save_disabled(&host));
 
     type_into(&host, "[data-testid=app-safeguard-percent]", "");

@@ -5,7 +5,7 @@
 
 mod draft;
 
-pub use draft::{Draft, count_of, differences, limit_words, percent_of, rule_words};
+pub use draft::{Draft, differences, limit_words, rule_words};
 
 use crate::api::{self, ApiError};
 use crate::components::problem_view::ProblemView;

@@ -102,7 +102,7 @@ async fn an_apps_own_count_is_saved_logged_marked_in_the_list_and_removed() {
     wait_for_text(
         client,
         "[data-testid=app-safeguard-count-error]",
-        "is not a whole number",
+        "A count is a whole number of at least 0",
         WAIT,
     )
     .await

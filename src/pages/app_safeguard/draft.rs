@@ -1,13 +1,13 @@
 //! The override as typed on an app's page, checked as the server checks it, and what it means
 //! for the app in words: its limit, and the imports it would decide differently.
 
-use crate::components::safeguard_editor::preview;
+use crate::components::safeguard_editor::{parse_count, parse_optional_percent, preview};
 use crate::format;
 use safeguard_rules::api::{ImportView, SafeguardsView};
 use safeguard_rules::ids::AppId;
 use safeguard_rules::limits::ACTIVATION_MINIMUM;
 use safeguard_rules::preview::limit_for;
-use safeguard_rules::settings::{AppOverride, Limit, MAX_COUNT, Settings, parse_percent};
+use safeguard_rules::settings::{AppOverride, Limit, Settings};
 use safeguard_rules::validation::FieldError;
 
 /// Where the card puts the error of an enabled override with neither a percent nor a count:
@@ -32,12 +32,13 @@ impl Draft {
         }
     }
 
-    /// The limit typed, or every field in error (named as the server names them).
+    /// The limit typed, or every field in error (named as the server names them). A blank field
+    /// is no value; both read as the org editor reads them, with its words.
     pub fn limit(&self) -> Result<Limit, Vec<FieldError>> {
         let mut errors = Vec::new();
-        let percent =
-            percent_of(&self.percent).map_err(|e| errors.push(FieldError::new("percent", e)));
-        let count = count_of(&self.count).map_err(|e| errors.push(FieldError::new("count", e)));
+        let percent = parse_optional_percent(&self.percent)
+            .map_err(|e| errors.push(FieldError::new("percent", e)));
+        let count = parse_count(&self.count).map_err(|e| errors.push(FieldError::new("count", e)));
         let (Ok(percent), Ok(count)) = (percent, count) else {
             return Err(errors);
         };
@@ -52,31 +53,6 @@ impl Draft {
             percent,
             count,
         })
-    }
-}
-
-/// An optional percent: empty is none, anything else must be a whole number from 0 to 100.
-pub fn percent_of(text: &str) -> Result<Option<u8>, String> {
-    if text.trim().is_empty() {
-        return Ok(None);
-    }
-    parse_percent(text).map(Some)
-}
-
-/// An optional count: empty is none, anything else a whole number from 0 to [`MAX_COUNT`].
-pub fn count_of(text: &str) -> Result<Option<u64>, String> {
-    let text = text.trim();
-    if text.is_empty() {
-        return Ok(None);
-    }
-    if !text.chars().all(|c| c.is_ascii_digit()) {
-        return Err(format!(
-            "\"{text}\" is not a whole number from 0 (no signs, decimals or units); leave it empty for no count"
-        ));
-    }
-    match text.parse::<u64>() {
-        Ok(n) if n <= MAX_COUNT => Ok(Some(n)),
-        _ => Err(format!("{text} is more than {}", format::count(MAX_COUNT))),
     }
 }
 
@@ -168,12 +144,15 @@ mod tests {
         let errors = draft(true, "101", "-1").limit().unwrap_err();
         let fields: Vec<_> = errors.iter().map(|e| e.field.as_str()).collect();
         assert_eq!(fields, ["percent", "count"]);
-        assert!(errors[1].message.contains("\"-1\" is not a whole number"));
+        assert!(errors[1].message.contains("at least 0"), "{errors:?}");
         let errors = draft(true, "", "").limit().unwrap_err();
         assert_eq!(errors[0].field, NEITHER);
         assert!(errors[0].message.contains("a percent or a count"));
-        assert!(count_of("1000000000001").is_err());
-        assert_eq!(count_of("1000000000000"), Ok(Some(MAX_COUNT)));
+        let errors = draft(true, "", "abc").limit().unwrap_err();
+        assert!(
+            errors[0].message.contains("\"abc\" is not one"),
+            "{errors:?}"
+        );
     }
 
     #[test]
