@@ -441,3 +441,81 @@ fn a_conflict_names_what_the_other_save_changed() {
         ]
     );
 }
+
+/// A stand-in for `PUT /api/v1/safeguards` (the page's `fetch` replaced), answering as the
+/// server does: an org count of 999 is refused field by field (422), going back to scope `org`
+/// is refused while two imports are paused (409 `several-paused`), anything else is saved.
+const FAKE_SERVER: &str = r#"
+window.fetch = async (input, init) => {
+  const request = input instanceof Request ? input : new Request(input, init);
+  const text = await request.text();
+  const body = text ? JSON.parse(text) : null;
+  const problem = (status, type, detail, errors) => new Response(
+    JSON.stringify({ type, title: status === 409 ? "Conflict" : "Invalid request", status, detail, errors }),
+    { status, headers: { "Content-Type": "application/problem+json" } });
+  if (body && body.orgLevel.count === 999) {
+    return problem(422, "/problems/invalid", "The safeguard settings are invalid; nothing was changed.",
+      [{ field: "orgLevel.count", message: "the server refuses 999 here" }]);
+  }
+  if (body && body.roadblockScope === "org") {
+    return problem(409, "/problems/several-paused",
+      "The roadblock cannot hold the whole org while 2 imports are paused: Workday (imp_paused), Slack (imp_slack). Resume or cancel all but one first; nothing was changed.", []);
+  }
+  const saved = Object.assign({}, body, { version: body.version + 1 });
+  return new Response(JSON.stringify(saved), { status: 200, headers: { "Content-Type": "application/json" } });
+};
+"#;
+
+/// Waits until the element `test_id` shows `needle` (the stand-in answers asynchronously).
+async fn wait_for_text(host: &HtmlElement, test_id: &str, needle: &str) -> String {
+    let mut last = String::new();
+    for _ in 0..80 {
+        // Until the answer arrives the element may not be there yet.
+        last = host
+            .query_selector(&format!("[data-testid={test_id}]"))
+            .unwrap()
+            .and_then(|e| e.text_content())
+            .unwrap_or_default();
+        if last.contains(needle) {
+            return last;
+        }
+        gloo_timers::future::sleep(std::time::Duration::from_millis(25)).await;
+    }
+    panic!("{test_id} did not show {needle:?}; it shows {last:?}");
+}
+
+#[wasm_bindgen_test]
+async fn the_servers_refusals_are_shown_where_they_belong() {
+    js_sys::eval(FAKE_SERVER).unwrap();
+    let mut saved = saved_settings();
+    saved.roadblock_scope = RoadblockScope::App;
+    let host = mount_editor_with(saved, vec![paused_workday()]);
+
+    // A 422: the server's word on the field, beside the field.
+    type_into(&find(&host, "org-count"), "999");
+    leptos::task::tick().await;
+    find::<HtmlButtonElement>(&host, "save").click();
+    wait_for_text(&host, "org-count-error", "the server refuses 999 here").await;
+    assert!(text(&host, "save-invalid").contains("nothing was changed"));
+    // Once the value changes, the server's word on the old one goes.
+    type_into(&find(&host, "org-count"), "998");
+    leptos::task::tick().await;
+    assert_eq!(text(&host, "org-count-error"), "");
+
+    // The scope's 409 is shown as the server gave it, not as someone else's save.
+    find::<HtmlInputElement>(&host, "scope-org").click();
+    leptos::task::tick().await;
+    assert!(text(&host, "scope").contains("Going back to org is refused"));
+    find::<HtmlButtonElement>(&host, "save").click();
+    let refused = wait_for_text(&host, "save-refused", "2 imports are paused").await;
+    assert!(
+        refused.contains("Workday (imp_paused), Slack (imp_slack)"),
+        "{refused}"
+    );
+    assert!(
+        host.query_selector("[data-testid=save-conflict]")
+            .unwrap()
+            .is_none(),
+        "not taken for a version conflict"
+    );
+}
