@@ -27,7 +27,7 @@ pub fn BudgetInput(
                 " Enabled"
             </label>
             <div class="level-limits">
-                <NumberField id="budget-percent" label="Percent of the org's active users".to_owned() unit="%" placeholder="no percent" text=fields.percent error=percent_error />
+                <NumberField id="budget-percent" label="Percent of the org's active users".to_owned() unit="%" placeholder="none" text=fields.percent error=percent_error />
                 <NumberField id="budget-count" label="and at most".to_owned() unit="deactivations" placeholder="no count" text=fields.count error=count_error />
             </div>
             <p class="field-error" data-testid="budget-error" role="alert">{move || missing_limit.get()}</p>
