@@ -5,6 +5,8 @@
 //! sentence for an import that would now pause, a save and a removal confirmed, the server's
 //! field error shown beside its field, and a read-only administrator who cannot change it.
 #![cfg(target_arch = "wasm32")]
+// Test code: a step that fails should fail the test at once, with its message.
+#![allow(clippy::unwrap_used)]
 
 use leptos::prelude::*;
 use safeguard_console::pages::app_safeguard::AppSafeguard;
