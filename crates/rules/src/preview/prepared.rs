@@ -120,7 +120,10 @@ impl Prepared {
     ) -> Comparison<'a> {
         let saved_rules = Rules::of(saved, &self.apps);
         let proposed_rules = Rules::of(proposed, &self.apps);
-        let mut comparison = Comparison::default();
+        let mut comparison = Comparison {
+            outcomes: Vec::with_capacity(self.len()),
+            ..Comparison::default()
+        };
         for (n, (import_app, impact)) in imports.into_iter().enumerate() {
             let outcome = match self.read(n, import_app, impact) {
                 Some(import) => {
@@ -193,10 +196,10 @@ impl Prepared {
                 continue;
             };
             let own = a == import.own as usize;
-            if s.trips(p, u) {
+            if s.trips(p, u) && s.may_precede(p, saved_best.as_ref()) {
                 Candidate::offer(&mut saved_best, s.candidate(a, k, p, u, own), impact);
             }
-            if q.trips(p, u) {
+            if q.trips(p, u) && q.may_precede(p, proposed_best.as_ref()) {
                 Candidate::offer(&mut proposed_best, q.candidate(a, k, p, u, own), impact);
             }
         }
@@ -272,13 +275,13 @@ impl Rules {
     }
 }
 
-/// A rule as integers: tripped by `unassignments` over `count`, or (from the activation
+/// A rule as integers (its percent at most 255: from a u8): tripped by `unassignments` over `count`, or (from the activation
 /// minimum up) by `100 * unassignments > percent * population`. An absent part never trips:
 /// no count is `u64::MAX`, no percent a `minimum` no population reaches.
 #[derive(Clone, Copy, Debug)]
 struct Trip {
     count: u64,
-    percent: u64,
+    percent: u32,
     minimum: u64,
 }
 
@@ -292,7 +295,7 @@ impl Trip {
             },
             (true, percent) => Self {
                 count: rule.count.unwrap_or(u64::MAX),
-                percent: percent.map_or(0, u64::from),
+                percent: percent.map_or(0, u32::from),
                 minimum: if percent.is_some() {
                     ACTIVATION_MINIMUM
                 } else {
@@ -308,7 +311,23 @@ impl Trip {
     #[inline]
     fn trips(self, population: u32, unassignments: u32) -> bool {
         let (p, u) = (u64::from(population), u64::from(unassignments));
-        (u > self.count) | ((p >= self.minimum) & (100 * u > self.percent * p))
+        (u > self.count) | ((p >= self.minimum) & (100 * u > u64::from(self.percent) * p))
+    }
+
+    /// Whether an app impact of `population` that trips this rule can have a limit no larger
+    /// than `best`'s, and so be reached before it (ties are decided in [`Candidate::offer`]):
+    /// without dividing, since most app impacts that trip are reached after the first found.
+    /// `best.limit` is below the unassignments that tripped it, a 32-bit count, so
+    /// `100 * limit + 99` does not overflow.
+    #[inline]
+    fn may_precede(self, population: u32, best: Option<&Candidate>) -> bool {
+        let Some(best) = best else {
+            return true;
+        };
+        let p = u64::from(population);
+        // floor(percent * p / 100) <= limit exactly when percent * p <= 100 * limit + 99.
+        self.count <= best.limit
+            || (p >= self.minimum && u64::from(self.percent) * p <= 100 * best.limit + 99)
     }
 
     /// The limit `limit_of` sets on `population` (the smaller of the count and the percent's),
@@ -321,9 +340,12 @@ impl Trip {
         unassignments: u32,
         own: bool,
     ) -> Candidate {
-        let p = u64::from(population);
-        let by_percent = if p >= self.minimum {
-            self.percent * p / 100
+        let by_percent = if u64::from(population) >= self.minimum {
+            // floor(percent * population / 100) in 32-bit divisions, which WebAssembly does
+            // natively (a 64-bit one by a constant becomes an emulated 128-bit multiply):
+            // percent * (100 q + r) / 100 = percent * q + floor(percent * r / 100).
+            let (q, r) = (population / 100, population % 100);
+            u64::from(self.percent) * u64::from(q) + u64::from(self.percent * r / 100)
         } else {
             u64::MAX
         };
