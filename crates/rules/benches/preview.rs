@@ -140,7 +140,7 @@ fn preview(c: &mut Criterion) {
         once.outcomes
             .iter()
             .filter_map(|o| o.proposed)
-            .any(|e| e.scope() == Scope::Deactivations),
+            .any(|e| e.scope == Scope::Deactivations),
         "the budget is the cause of some pauses"
     );
     assert!(

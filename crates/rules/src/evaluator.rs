@@ -118,10 +118,6 @@ pub struct Exceeded<'a> {
 }
 
 impl Exceeded<'_> {
-    pub fn scope(&self) -> Scope {
-        self.scope
-    }
-
     pub fn to_check(&self) -> LimitCheck {
         LimitCheck {
             scope: self.scope,
