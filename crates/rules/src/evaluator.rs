@@ -118,10 +118,6 @@ pub struct Exceeded<'a> {
 }
 
 impl Exceeded<'_> {
-    pub fn scope(&self) -> Scope {
-        self.scope
-    }
-
     pub fn to_check(&self) -> LimitCheck {
         LimitCheck {
             scope: self.scope,
@@ -160,7 +156,7 @@ impl Exceeded<'_> {
 }
 
 /// `counted` of `population` held to `rule`: exceeded when over its limit (strictly).
-fn check<'a>(
+pub(crate) fn check<'a>(
     scope: Scope,
     app: Option<&'a AppImpact>,
     rule: Limit,
@@ -217,14 +213,6 @@ pub fn decide<'a>(
     import_app: &AppId,
 ) -> Option<Exceeded<'a>> {
     let mut first: Option<Exceeded<'a>> = None;
-    let consider = |first: &mut Option<Exceeded<'a>>, candidate: Exceeded<'a>| {
-        if first
-            .as_ref()
-            .is_none_or(|f| candidate.reached_before(f, import_app).is_lt())
-        {
-            *first = Some(candidate);
-        }
-    };
     let mut total: u64 = 0;
     // Without overrides every app has the org-wide rule: no search per app.
     let plain = settings.overrides.is_empty();
@@ -243,9 +231,32 @@ pub fn decide<'a>(
             app.population,
             app.unassignments,
         ) {
-            consider(&mut first, e);
+            consider(&mut first, e, import_app);
         }
     }
+    conclude(first, settings, impact, total, import_app)
+}
+
+/// Keeps in `first` whichever of it and `candidate` is reached first.
+fn consider<'a>(first: &mut Option<Exceeded<'a>>, candidate: Exceeded<'a>, import_app: &AppId) {
+    if first
+        .as_ref()
+        .is_none_or(|f| candidate.reached_before(f, import_app).is_lt())
+    {
+        *first = Some(candidate);
+    }
+}
+
+/// The cause, given `first` (the app-level limit reached first, if any) and the impact's
+/// `total` counted unassignments: the org level is weighed against it, and the budget applies
+/// only when no unassignment limit is exceeded.
+pub(crate) fn conclude<'a>(
+    mut first: Option<Exceeded<'a>>,
+    settings: &Settings,
+    impact: &Impact,
+    total: u64,
+    import_app: &AppId,
+) -> Option<Exceeded<'a>> {
     if let Some(e) = check(
         Scope::Org,
         None,
@@ -253,18 +264,16 @@ pub fn decide<'a>(
         impact.org_population,
         total,
     ) {
-        consider(&mut first, e);
+        consider(&mut first, e, import_app);
     }
-    if first.is_none()
-        && let Some(e) = check(
+    if first.is_none() {
+        first = check(
             Scope::Deactivations,
             None,
             settings.deactivations,
             impact.active_users,
             impact.deactivations,
-        )
-    {
-        consider(&mut first, e);
+        );
     }
     first
 }

@@ -55,6 +55,11 @@ pub fn exceeds(percent: u8, population: u64, unassignments: u64) -> bool {
 
 /// The largest count that passes: `floor(percent * population / 100)`.
 pub fn limit(percent: u8, population: u64) -> u64 {
+    // Below 2^56 the product fits in u64 (a percent is at most 255 as a u8): the preview asks
+    // this for every import it decides, and WebAssembly emulates 128-bit division.
+    if population < 1 << 56 {
+        return u64::from(percent) * population / 100;
+    }
     // percent <= 100, so the quotient is at most `population` and fits.
     (u128::from(percent) * u128::from(population) / 100) as u64
 }
@@ -135,5 +140,7 @@ mod tests {
     fn no_overflow_at_the_extremes() {
         assert!(exceeds(100, u64::MAX - 1, u64::MAX));
         assert_eq!(limit(100, u64::MAX), u64::MAX);
+        assert_eq!(limit(255, (1 << 56) - 1), 255 * ((1u64 << 56) - 1) / 100);
+        assert_eq!(limit(20, 1 << 56), (1u64 << 56) / 5);
     }
 }

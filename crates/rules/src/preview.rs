@@ -1,7 +1,13 @@
 //! The preview: what proposed settings would decide, beside what the saved ones decide.
 //!
 //! The console runs this in the browser on every keystroke over the paused, queued and recent
-//! imports, so it allocates one row per import and nothing per app.
+//! imports, so it allocates one row per import and nothing per app. [`Prepared`] reads the
+//! imports once, when they load, so that each keystroke's compare resolves every app's rule once
+//! instead of once per app impact.
+
+mod prepared;
+
+pub use prepared::Prepared;
 
 use crate::evaluator::{Exceeded, decide};
 use crate::ids::AppId;

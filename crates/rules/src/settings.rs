@@ -163,13 +163,8 @@ impl Settings {
 
     /// The app-level limit of one app: its override, or the org-wide value.
     pub fn app_limit(&self, app_id: &AppId) -> Limit {
-        match self
-            .overrides
-            .binary_search_by(|o| o.app_id.as_str().cmp(app_id.as_str()))
-        {
-            Ok(at) => self.overrides[at].limit,
-            Err(_) => self.app_level.limit(),
-        }
+        self.override_of(app_id)
+            .map_or_else(|| self.app_level.limit(), |o| o.limit)
     }
 
     /// The override of one app, if it has one.

@@ -69,7 +69,7 @@ fn a_stricter_proposal_turns_passes_into_pauses() {
         (0, 1)
     );
     let proposed = comparison.outcomes[0].proposed.expect("pauses under 5 %");
-    assert_eq!((proposed.scope(), proposed.limit), (Scope::App, 5));
+    assert_eq!((proposed.scope, proposed.limit), (Scope::App, 5));
 }
 
 #[test]
@@ -237,7 +237,7 @@ fn the_preview_decides_what_the_evaluator_enforces_with_overrides_counts_and_the
         let enforced = |s: &Settings| evaluate(s, impact, id).roadblock().map(|r| r.cause.clone());
         assert_eq!(outcome.saved.map(|e| e.to_check()), enforced(&saved));
         assert_eq!(outcome.proposed.map(|e| e.to_check()), enforced(&proposed));
-        scopes.extend(outcome.proposed.map(|e| e.scope()));
+        scopes.extend(outcome.proposed.map(|e| e.scope));
     }
     for scope in [Scope::App, Scope::Org, Scope::Deactivations] {
         assert!(scopes.contains(&scope), "no cause at {scope:?}: {scopes:?}");
