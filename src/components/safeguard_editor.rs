@@ -21,5 +21,5 @@ mod what_changed;
 
 pub use editor::SafeguardEditor;
 pub use fields::{parse_count, parse_optional_percent};
-pub use preview_rows::{MAX_ROWS, Preview, PreviewRow, preview};
+pub use preview_rows::{MAX_ROWS, Preview, PreviewRow, prepare, preview, preview_prepared};
 pub use what_changed::what_changed;

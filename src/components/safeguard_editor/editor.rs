@@ -6,7 +6,7 @@ use super::fields::{Fields, parse_count, parse_optional_percent};
 use super::level_input::LevelInput;
 use super::limits_table::LimitsTable;
 use super::override_list::OverrideList;
-use super::preview_rows::preview;
+use super::preview_rows::{prepare, preview_prepared};
 use super::save_outcome::{Refusal, refusal};
 use super::scope_choice::ScopeChoice;
 use super::what_changed::what_changed;
@@ -98,11 +98,15 @@ pub fn SafeguardEditor(
     let populations = StoredValue::new(populations(&apps));
     let org_population: u64 = apps.iter().map(|a| a.population).sum();
     let active_users = active_users(&imports);
+    // Read once: every keystroke then compares without looking an app up per import.
+    let prepared = StoredValue::new(prepare(&imports));
     let imports = StoredValue::new(imports);
     let preview = Memo::new(move |_| {
         let proposed = proposed.get()?;
         let saved = saved.get().settings();
-        Some(imports.with_value(|imports| preview(&saved, &proposed, imports)))
+        Some(imports.with_value(|imports| {
+            prepared.with_value(|prepared| preview_prepared(&saved, &proposed, imports, prepared))
+        }))
     });
     let paused =
         imports.with_value(|i| i.iter().find(|i| i.status == ImportStatus::Paused).cloned());

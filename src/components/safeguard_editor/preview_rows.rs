@@ -4,7 +4,7 @@
 use crate::format;
 use safeguard_rules::api::{ImportStatus, ImportView};
 use safeguard_rules::evaluator::{Exceeded, Scope};
-use safeguard_rules::preview::compare;
+use safeguard_rules::preview::Prepared;
 use safeguard_rules::settings::Settings;
 
 /// What one import would do under the saved and the proposed settings, ready to show.
@@ -51,9 +51,27 @@ fn verdict(decision: Option<Exceeded<'_>>) -> String {
     }
 }
 
-/// Compares `saved` and `proposed` over `imports` (paused, queued and past ones).
+/// The imports' apps and counts read once for [`preview_prepared`], when the imports load.
+pub fn prepare(imports: &[ImportView]) -> Prepared {
+    Prepared::new(imports.iter().map(|i| (&i.app_id, &i.impact)))
+}
+
+/// Compares `saved` and `proposed` over `imports` (paused, queued and past ones); for a few
+/// imports. The editor, which recomputes on every keystroke over thousands, prepares them once
+/// and calls [`preview_prepared`].
 pub fn preview(saved: &Settings, proposed: &Settings, imports: &[ImportView]) -> Preview {
-    let comparison = compare(
+    preview_prepared(saved, proposed, imports, &prepare(imports))
+}
+
+/// [`preview`] over imports already read by [`prepare`]: each app's rule is resolved once per
+/// call rather than once per app an import touches.
+pub fn preview_prepared(
+    saved: &Settings,
+    proposed: &Settings,
+    imports: &[ImportView],
+    prepared: &Prepared,
+) -> Preview {
+    let comparison = prepared.compare(
         saved,
         proposed,
         imports.iter().map(|i| (&i.app_id, &i.impact)),
